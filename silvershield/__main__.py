@@ -1,0 +1,3 @@
+from silvershield.cli import main
+
+main()

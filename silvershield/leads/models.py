@@ -1,0 +1,196 @@
+"""Leads (线索 / 案源) and the ledger (台账): measure 2, "register every lead once, in one ledger".
+
+A lead's state changes only through leads/workflow.py. Reporter identity is encrypted at rest and
+masked by default (DOMAIN.md C.2, 暂行办法 Art. 33).
+"""
+
+from __future__ import annotations
+
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from silvershield.core.crypto import EncryptedTextField, mask_name, mask_phone
+from silvershield.core.models import Division, OrgUnit, User
+
+
+class Channel(models.TextChoices):
+    """How a lead arrived (案源渠道, GLOSSARY.md)."""
+
+    COMPLAINT = "complaint", _("complaint")
+    REPORT = "report", _("report")
+    HOTLINE = "hotline", _("12315 hotline")
+    ASSIGNED = "assigned", _("assigned from above")
+    REFERRAL = "referral", _("referral from another department")
+    INSPECTION = "inspection", _("inspection")
+    AD_MONITORING = "ad_monitoring", _("ad monitoring")
+    INFORMANT = "informant", _("informant")
+    PUBLIC_CALL = "public_call", _("public call")
+
+
+class FraudCategory(models.TextChoices):
+    """The six categories of the 2022 national campaign (DOMAIN.md Part A, C.6), plus "not elder-care fraud"."""
+
+    ELDERLY_SERVICE = "elderly_service", _("elderly-care services")
+    PROJECT_INVESTMENT = "project_investment", _("elderly-care project investment")
+    PRODUCT_SALES = "product_sales", _("elderly-care products")
+    HOUSE_FOR_PENSION = "house_for_pension", _("house-for-pension")
+    PENSION_INSURANCE = "pension_insurance", _("pension insurance handling")
+    ELDERLY_ASSISTANCE = "elderly_assistance", _("help for the elderly")
+    NOT_ELDER_FRAUD = "not_elder_fraud", _("not elder-care fraud")
+
+
+class ProductDomain(models.TextChoices):
+    FOOD = "food", _("food and health food")
+    DRUG = "drug", _("drug")
+    MEDICAL_DEVICE = "medical_device", _("medical device")
+    ELDERLY_CARE_SERVICE = "elderly_care_service", _("elderly-care service")
+    INVESTMENT = "investment", _("investment and finance")
+    HOUSING = "housing", _("housing")
+    INSURANCE = "insurance", _("insurance")
+    OTHER = "other", _("other")
+
+
+class Priority(models.TextChoices):
+    URGENT = "urgent", _("urgent")
+    HIGH = "high", _("high")
+    NORMAL = "normal", _("normal")
+
+
+class LeadState(models.TextChoices):
+    """DESIGN.md section 4: received → registered → screened → dispatched → verifying → concluded → struck off."""
+
+    RECEIVED = "received", _("received")
+    REGISTERED = "registered", _("registered")
+    SCREENED = "screened", _("screened")
+    DISPATCHED = "dispatched", _("dispatched")
+    VERIFYING = "verifying", _("verifying")
+    CONCLUDED = "concluded", _("concluded")
+    STRUCK_OFF = "struck_off", _("struck off")
+    MERGED = "merged", _("merged")
+
+
+class Outcome(models.TextChoices):
+    """How a concluded lead ended (DESIGN.md section 4)."""
+
+    CASE_OPENED = "case_opened", _("case opened")
+    NOT_OPENED = "not_opened", _("case not opened")
+    TRANSFERRED_DEPARTMENT = "transferred_department", _("transferred to another department")
+    TRANSFERRED_POLICE = "transferred_police", _("transferred to the police")
+    MEDIATED = "mediated", _("mediated")
+
+
+class Lead(models.Model):
+    """A lead, registered once in its bureau's ledger on the case-source registration form (案件来源登记表).
+
+    The verification clock runs from receipt: 15 working days to verify and decide whether to open a
+    case (程序规定 Art. 18), stored as `due_date` when the lead is registered.
+    """
+
+    number = models.CharField(_("number"), max_length=40, unique=True, null=True, blank=True)
+    bureau = models.ForeignKey(OrgUnit, on_delete=models.PROTECT, related_name="leads", verbose_name=_("bureau"))
+    state = models.CharField(
+        _("state"), max_length=20, choices=LeadState.choices, default=LeadState.RECEIVED, editable=False
+    )
+    version = models.PositiveIntegerField(default=1, editable=False)
+    channel = models.CharField(_("channel"), max_length=20, choices=Channel.choices)
+    received_date = models.DateField(_("date received"))
+    sender = models.CharField(
+        _("sender"), max_length=100, blank=True, help_text=_("The department or superior that referred or assigned it.")
+    )
+    category = models.CharField(_("fraud category"), max_length=30, choices=FraudCategory.choices, blank=True)
+    product_domain = models.CharField(_("product domain"), max_length=30, choices=ProductDomain.choices, blank=True)
+    priority = models.CharField(_("priority"), max_length=10, choices=Priority.choices, default=Priority.NORMAL)
+    summary = models.TextField(_("summary of facts"))
+    party_name = models.CharField(_("party"), max_length=200, blank=True)
+    party_entity = models.ForeignKey(
+        "entities.Entity", null=True, blank=True, on_delete=models.SET_NULL, related_name="leads",
+        verbose_name=_("registered entity"),
+    )
+    party_address = models.CharField(_("party address"), max_length=200, blank=True)
+    division = models.ForeignKey(Division, on_delete=models.PROTECT, verbose_name=_("division"))
+    reporter_is_named = models.BooleanField(_("named reporter"), default=False)
+    reporter_name = EncryptedTextField(_("reporter name"), blank=True)
+    reporter_phone = EncryptedTextField(_("reporter phone"), blank=True)
+    reporter_id_number = EncryptedTextField(_("reporter ID number"), blank=True)
+    victim_age = models.PositiveSmallIntegerField(_("victim's age"), null=True, blank=True)
+    loss_amount = models.DecimalField(_("losses (yuan)"), max_digits=14, decimal_places=2, null=True, blank=True)
+    suggested_handling = models.TextField(_("suggested handling"), blank=True)
+    registered_at = models.DateTimeField(_("registered at"), null=True, blank=True, editable=False)
+    registered_by = models.ForeignKey(
+        User, null=True, blank=True, on_delete=models.PROTECT, related_name="+", editable=False,
+        verbose_name=_("registrant"),
+    )
+    due_date = models.DateField(_("due date"), null=True, blank=True, editable=False)
+    due_provisional = models.BooleanField(default=False, editable=False)
+    handling_unit = models.ForeignKey(
+        OrgUnit, null=True, blank=True, on_delete=models.PROTECT, related_name="handled_leads", editable=False,
+        verbose_name=_("handling unit"),
+    )
+    assignees = models.ManyToManyField(User, blank=True, related_name="assigned_leads", verbose_name=_("verifiers"))
+    dispatched_at = models.DateTimeField(_("dispatched at"), null=True, blank=True, editable=False)
+    outcome = models.CharField(_("outcome"), max_length=30, choices=Outcome.choices, blank=True, editable=False)
+    result = models.TextField(_("result"), blank=True, editable=False)
+    concluded_at = models.DateTimeField(_("concluded at"), null=True, blank=True, editable=False)
+    struck_off_at = models.DateTimeField(_("struck off at"), null=True, blank=True, editable=False)
+    merged_into = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="merged_leads", editable=False,
+        verbose_name=_("merged into"),
+    )
+    case = models.ForeignKey(
+        "cases.Case", null=True, blank=True, on_delete=models.PROTECT, related_name="leads", editable=False,
+        verbose_name=_("case"),
+    )
+    created_by = models.ForeignKey(
+        User, null=True, blank=True, on_delete=models.PROTECT, related_name="created_leads", editable=False
+    )
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+    updated_at = models.DateTimeField(default=timezone.now, editable=False)
+
+    class Meta:
+        ordering = ["-received_date", "-id"]
+        verbose_name = _("lead")
+        verbose_name_plural = _("leads")
+        indexes = [
+            models.Index(fields=["bureau", "-received_date", "-id"], name="lead_ledger_idx"),
+            models.Index(fields=["state", "due_date"], name="lead_state_due_idx"),
+            models.Index(fields=["division", "-received_date"], name="lead_division_idx"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(state="received") | models.Q(state="merged") | models.Q(registered_at__isnull=False),
+                name="lead_registered_has_time",
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(state__in=["concluded", "struck_off"])
+                | (models.Q(concluded_at__isnull=False) & ~models.Q(outcome="")),
+                name="lead_concluded_has_outcome",
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(state="struck_off") | models.Q(struck_off_at__isnull=False),
+                name="lead_struck_off_has_time",
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(state="merged") | models.Q(merged_into__isnull=False),
+                name="lead_merged_has_target",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.number or f"#{self.pk}"
+
+    @property
+    def display_number(self) -> str:
+        return self.number or _("(unregistered) #%(id)s") % {"id": self.pk}
+
+    @property
+    def reporter_name_masked(self) -> str:
+        return mask_name(self.reporter_name)
+
+    @property
+    def reporter_phone_masked(self) -> str:
+        return mask_phone(self.reporter_phone)
+
+    @property
+    def is_open(self) -> bool:
+        return self.state not in {LeadState.CONCLUDED, LeadState.STRUCK_OFF, LeadState.MERGED}

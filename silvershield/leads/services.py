@@ -1,0 +1,130 @@
+"""Writes to leads other than state changes: receiving a lead and correcting its registration data.
+
+Every create and update leaves an audit event with the changed fields (issue 2, item 8).
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+from typing import Any
+
+from django.db import transaction
+from django.utils import timezone
+
+from silvershield.core.audit import diff_fields, record_event, snapshot
+from silvershield.core.errors import InvalidInput, PermissionDenied
+from silvershield.core.identifiers import InvalidIdentifier, validate_id_number, validate_phone
+from silvershield.core.models import AuditEvent, Division, OrgUnit, User
+from silvershield.core.queries import reachable_division_codes
+from silvershield.leads.models import Channel, FraudCategory, Lead, LeadState, ProductDomain
+from silvershield.leads.permissions import can_edit_lead
+
+EDITABLE_FIELDS = [
+    "channel", "received_date", "sender", "category", "product_domain", "summary", "party_name",
+    "party_entity", "party_address", "division", "reporter_is_named", "reporter_name", "reporter_phone",
+    "reporter_id_number", "victim_age", "loss_amount", "suggested_handling",
+]
+# Reporter fields are recorded as changed, never with their values (DOMAIN.md C.2).
+_SECRET_FIELDS = {"reporter_name", "reporter_phone", "reporter_id_number"}
+
+
+def _clean(data: dict[str, Any], *, partial: bool) -> dict[str, Any]:
+    """Validate lead fields; raises InvalidInput naming the first bad field."""
+    out = dict(data)
+    if "channel" in out and out["channel"] not in Channel.values:
+        raise InvalidInput("来源渠道无效", field="channel")
+    if out.get("category") and out["category"] not in FraudCategory.values:
+        raise InvalidInput("诈骗类别无效", field="category")
+    if out.get("product_domain") and out["product_domain"] not in ProductDomain.values:
+        raise InvalidInput("产品领域无效", field="product_domain")
+    if not partial or "summary" in out:
+        if not (out.get("summary") or "").strip():
+            raise InvalidInput("请填写事实摘要", field="summary")
+        out["summary"] = out["summary"].strip()
+    if not partial or "received_date" in out:
+        received = out.get("received_date")
+        if not isinstance(received, date):
+            raise InvalidInput("请填写接收日期", field="received_date")
+        if received > date.today():
+            raise InvalidInput("接收日期不能晚于今天", field="received_date")
+    if out.get("reporter_phone"):
+        try:
+            out["reporter_phone"] = validate_phone(out["reporter_phone"])
+        except InvalidIdentifier as exc:
+            raise InvalidInput(str(exc), field="reporter_phone") from exc
+    if out.get("reporter_id_number"):
+        try:
+            out["reporter_id_number"] = validate_id_number(out["reporter_id_number"])
+        except InvalidIdentifier as exc:
+            raise InvalidInput(str(exc), field="reporter_id_number") from exc
+    if out.get("victim_age") is not None and not (0 < int(out["victim_age"]) < 130):
+        raise InvalidInput("年龄应在1至129之间", field="victim_age")
+    if out.get("loss_amount") is not None:
+        amount = Decimal(out["loss_amount"])
+        if amount < 0 or amount >= Decimal("1e12"):
+            raise InvalidInput("损失金额无效", field="loss_amount")
+        out["loss_amount"] = amount
+    return out
+
+
+def _division_for(actor: User, code: str | None) -> Division:
+    if not code:
+        raise InvalidInput("请选择所属区划", field="division")
+    if code not in reachable_division_codes(actor):
+        raise InvalidInput("所属区划不在本局辖区", field="division")
+    return Division.objects.get(code=code)
+
+
+def create_lead(*, actor: User, bureau: OrgUnit | None = None, **fields: Any) -> Lead:
+    """Receive a lead into `bureau`'s ledger (the actor's bureau by default) in state "received"."""
+    data = _clean(fields, partial=False)
+    bureau = bureau or actor.bureau
+    division_value = data.pop("division", None)
+    division = division_value if isinstance(division_value, Division) else _division_for(actor, division_value)
+    with transaction.atomic():
+        lead = Lead.objects.create(bureau=bureau, division=division, created_by=actor, **data)
+        record_event(
+            subject=lead, actor=actor, action=AuditEvent.Action.CREATE, to_state=LeadState.RECEIVED,
+            changes={k: (None, "***" if k in _SECRET_FIELDS else v) for k, v in data.items() if v not in ("", None)},
+        )
+    return lead
+
+
+def update_lead(*, lead: Lead, actor: User, **fields: Any) -> Lead:
+    """Correct a lead's registration data; only the legal officer, and only before dispatch."""
+    if not can_edit_lead(lead, actor):
+        raise PermissionDenied("只有法制员可以在分派前修改线索登记信息")
+    unknown = set(fields) - set(EDITABLE_FIELDS)
+    if unknown:
+        raise InvalidInput("不能修改这些字段：" + "、".join(sorted(unknown)), field=sorted(unknown)[0])
+    data = _clean(fields, partial=True)
+    if "division" in data and not isinstance(data["division"], Division):
+        data["division"] = _division_for(actor, data["division"])
+    with transaction.atomic():
+        locked = Lead.objects.select_for_update().get(pk=lead.pk)
+        before = snapshot(locked, list(data))
+        for key, value in data.items():
+            setattr(locked, key, value)
+        changes = diff_fields(before, data)
+        if changes:
+            locked.updated_at = timezone.now()
+            locked.save(update_fields=[*data.keys(), "updated_at"])
+            record_event(
+                subject=locked, actor=actor, action=AuditEvent.Action.UPDATE,
+                changes={k: ("***", "***") if k in _SECRET_FIELDS else v for k, v in changes.items()},
+            )
+    return locked
+
+
+def reveal_reporter(*, lead: Lead, actor: User, reason: str) -> dict[str, str]:
+    """Show a reporter's identity to a role that needs it, with a stated reason that is logged."""
+    from silvershield.leads.permissions import can_reveal_reporter
+
+    if not can_reveal_reporter(lead, actor):
+        raise PermissionDenied("您的角色不能查看举报人身份")
+    if not (reason or "").strip():
+        raise InvalidInput("查看举报人身份须说明理由", field="reason")
+    with transaction.atomic():
+        record_event(subject=lead, actor=actor, action=AuditEvent.Action.VIEW_PERSONAL_DATA, reason=reason.strip())
+    return {"name": lead.reporter_name, "phone": lead.reporter_phone, "id_number": lead.reporter_id_number}
