@@ -1,7 +1,7 @@
 """The machinery every lifecycle shares (DESIGN.md section 4, STYLE.md "Workflows").
 
 An app's workflow module declares its transitions as data (`Transition` rows in a table) and calls
-`run_transition`, which does, in this order: role and object permission → table and precondition →
+`TransitionTable.run`, which does, in this order: role → table (state) → object rule → precondition →
 compare-and-swap on (state, version) → event row → on-commit effects. The same table answers
 `available_transitions`, so pages render exactly the buttons the server will accept.
 """
@@ -92,16 +92,16 @@ class TransitionTable:
         """
         params = dict(params or {})
         transition = self.get(name)
-        if actor.role not in transition.roles or (
-            transition.allowed is not None and not transition.allowed(obj, actor)
-        ):
-            raise PermissionDenied("您的角色不能对此事项执行该操作", field="transition")
+        if actor.role not in transition.roles:
+            raise PermissionDenied("您的角色不能执行该操作", field="transition")
         if expected_version is not None and expected_version != obj.version:
             raise StaleState("此事项已被他人修改，请刷新后重试")
         if obj.state not in transition.sources:
             raise TransitionNotAllowed(
                 f"当前状态“{obj.get_state_display()}”下不能执行“{transition.label}”", field="transition"
             )
+        if transition.allowed is not None and not transition.allowed(obj, actor):
+            raise PermissionDenied("您不是此事项的承办人员或负责人，不能执行该操作", field="transition")
         reason = (reason or "").strip()
         if transition.reason_required and not reason:
             raise TransitionNotAllowed("请填写理由", field="reason")
