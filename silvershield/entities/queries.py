@@ -29,5 +29,5 @@ def search_entities(queryset: QuerySet[Entity], text: str) -> QuerySet[Entity]:
         return queryset
     q = Q(name__icontains=text) | Q(uscc__icontains=text.upper()) | Q(legal_representative__icontains=text)
     if text.isascii() and text.isalpha():
-        q |= Q(name_initials__startswith=text.lower())
+        q |= Q(name_initials__contains=text.lower())
     return queryset.filter(q)
