@@ -440,3 +440,27 @@ class AuditChainHead(models.Model):
 
     id = models.PositiveSmallIntegerField(primary_key=True, default=1)
     hash = models.CharField(max_length=64, blank=True)
+
+
+class Notification(models.Model):
+    """A message to one person about an item (a lead dispatched to them, a case they must work).
+
+    Written only after the change that causes it has committed (transaction.on_commit), so nobody is
+    told about a change that was rolled back.
+    """
+
+    recipient = models.ForeignKey(User, on_delete=models.CASCADE, related_name="notifications")
+    subject_type = models.CharField(max_length=30)
+    subject_id = models.BigIntegerField()
+    message = models.CharField(_("message"), max_length=300)
+    created_at = models.DateTimeField(default=timezone.now)
+    read_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["recipient", "read_at", "-created_at"], name="notification_inbox_idx")]
+        verbose_name = _("notification")
+        verbose_name_plural = _("notifications")
+
+    def __str__(self) -> str:
+        return self.message

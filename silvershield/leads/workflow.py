@@ -99,6 +99,13 @@ def _after_dispatch(lead: Lead, actor: User, params: Params) -> None:
     lead.assignees.set(people)
 
 
+def _notify_dispatch(lead: Lead, actor: User, params: Params) -> None:
+    from silvershield.core.services import notify
+
+    due = f"，核查期限{lead.due_date:%Y年%m月%d日}" if lead.due_date else ""
+    notify(recipients=lead.assignees.all(), subject=lead, message=f"线索{lead.number}已分派给您核查{due}")
+
+
 # --- conclude (办结): the verifiers record the result -------------------------------------------------
 
 def _check_conclude(lead: Lead, actor: User, params: Params) -> None:
@@ -135,6 +142,13 @@ def _apply_open_case(lead: Lead, actor: User, params: Params) -> dict[str, Any]:
 
 
 # --- strike off (销号) --------------------------------------------------------------------------------
+
+def _notify_case_opened(lead: Lead, actor: User, params: Params) -> None:
+    from silvershield.core.services import notify
+
+    case = lead.case
+    notify(recipients=case.officers.all(), subject=case, message=f"案件{case.number}已立案，请您承办")
+
 
 def _check_strike_off(lead: Lead, actor: User, params: Params) -> None:
     if not lead.outcome or not lead.result.strip():
@@ -184,7 +198,7 @@ LEAD_TRANSITIONS = TransitionTable(
         Transition(
             name="dispatch", label=_("Dispatch"), sources=(S.SCREENED,), target=S.DISPATCHED,
             roles=frozenset({Role.TASK_OFFICE, Role.UNIT_HEAD}), check=_check_dispatch, apply=_apply_dispatch,
-            after=_after_dispatch, fields=("handling_unit", "assignees"),
+            after=_after_dispatch, effects=_notify_dispatch, fields=("handling_unit", "assignees"),
         ),
         Transition(
             name="start_verification", label=_("Start verification"), sources=(S.DISPATCHED,), target=S.VERIFYING,
@@ -198,7 +212,7 @@ LEAD_TRANSITIONS = TransitionTable(
         Transition(
             name="open_case", label=_("Open a case"), sources=(S.VERIFYING,), target=S.CONCLUDED,
             roles=frozenset({Role.UNIT_HEAD}), allowed=_verifier, check=_check_open_case, apply=_apply_open_case,
-            fields=("title",),
+            effects=_notify_case_opened, fields=("title",),
         ),
         Transition(
             name="strike_off", label=_("Strike off"), sources=(S.CONCLUDED,), target=S.STRUCK_OFF,

@@ -191,3 +191,27 @@ def test_two_officers_at_once_one_wins_the_other_gets_a_conflict(org, personas):
     lead.refresh_from_db()
     assert lead.state == S.REGISTERED
     assert [e.transition for e in events_for(lead)].count("register") == 1
+
+
+def test_verifiers_are_notified_only_after_the_dispatch_commits(personas, org, django_capture_on_commit_callbacks):
+    from silvershield.core.models import Notification
+
+    lead, _ = lead_in(S.SCREENED, personas, org)
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        run_lead_transition(
+            lead=lead, name="dispatch", actor=personas.task_office, params=params_for("dispatch", personas, org)
+        )
+    assert len(callbacks) == 1
+    assert not Notification.objects.exists()  # nothing is said before the commit
+    callbacks[0]()
+    told = set(Notification.objects.values_list("recipient__username", flat=True))
+    assert told == {personas.investigator.username, personas.investigator2.username}
+    assert lead.number in Notification.objects.first().message
+
+
+def test_a_refused_transition_notifies_nobody(personas, org, django_capture_on_commit_callbacks):
+    lead, _ = lead_in(S.SCREENED, personas, org)
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+        with pytest.raises(InvalidInput):
+            run_lead_transition(lead=lead, name="dispatch", actor=personas.task_office, params={})
+    assert callbacks == []
