@@ -52,6 +52,7 @@ INSTALLED_APPS = [
     # The eight measures (DESIGN.md section 3).
     "silvershield.entities",
     "silvershield.leads",
+    "silvershield.ads",
     "silvershield.cases",
 ]
 

@@ -1,5 +1,11 @@
 from django.urls import path
 
+from silvershield.core import views
+
 app_name = "core"
 
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.workbench, name="workbench"),
+    path("login/", views.login_view, name="login"),
+    path("logout/", views.logout_view, name="logout"),
+]

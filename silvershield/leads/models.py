@@ -194,3 +194,44 @@ class Lead(models.Model):
     @property
     def is_open(self) -> bool:
         return self.state not in {LeadState.CONCLUDED, LeadState.STRUCK_OFF, LeadState.MERGED}
+
+
+class CategoryCorrection(models.Model):
+    """An officer's correction of a lead's fraud category and product domain (issue 3, item 4).
+
+    Kept for good, with the lead's summary as it stood at the time, because corrections are what
+    `silvershield leads train` learns from next: the classifier improves on the bureau's own leads.
+    Written only by `leads.classification.correct_category`, which also audits the change to the lead.
+    """
+
+    lead = models.ForeignKey(
+        Lead, on_delete=models.PROTECT, related_name="category_corrections", verbose_name=_("lead")
+    )
+    text = models.TextField(_("text at the time"))
+    old_category = models.CharField(
+        _("old category"), max_length=30, choices=FraudCategory.choices, blank=True
+    )
+    new_category = models.CharField(_("new category"), max_length=30, choices=FraudCategory.choices)
+    old_product_domain = models.CharField(
+        _("old product domain"), max_length=30, choices=ProductDomain.choices, blank=True
+    )
+    new_product_domain = models.CharField(
+        _("new product domain"), max_length=30, choices=ProductDomain.choices
+    )
+    actor = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+", verbose_name=_("officer"))
+    corrected_at = models.DateTimeField(_("corrected at"), default=timezone.now)
+    reason = models.TextField(_("reason"), blank=True)
+
+    class Meta:
+        ordering = ["corrected_at", "id"]
+        verbose_name = _("category correction")
+        verbose_name_plural = _("category corrections")
+        indexes = [models.Index(fields=["lead", "corrected_at"], name="category_correction_lead_idx")]
+        constraints = [
+            models.CheckConstraint(
+                condition=~models.Q(new_category=""), name="category_correction_has_category"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.lead} {self.old_category or '—'} → {self.new_category}"

@@ -1,5 +1,15 @@
 from django.urls import path
 
+from silvershield.leads import views
+
 app_name = "leads"
 
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.ledger, name="ledger"),
+    path("export.xlsx", views.export_ledger, name="export"),
+    path("new/", views.new_lead, name="new"),
+    path("<int:pk>/", views.lead_detail, name="detail"),
+    path("<int:pk>/edit/", views.edit_lead, name="edit"),
+    path("<int:pk>/transition/", views.lead_transition, name="transition"),
+    path("<int:pk>/reveal/", views.reveal_lead_reporter, name="reveal"),
+]

@@ -1,0 +1,63 @@
+"""The entity-list filter: text (name, credit code, legal representative, pinyin initials), division,
+status and the elderly-related flag."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.http import QueryDict
+from django.utils.text import capfirst
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from silvershield.core.models import User
+from silvershield.core.queries import reachable_divisions
+from silvershield.entities.models import Entity, EntityStatus
+from silvershield.entities.queries import search_entities
+
+
+class EntityFilterForm(forms.Form):
+    q = forms.CharField(
+        label=gettext_lazy("Text"),
+        required=False,
+        max_length=100,
+        help_text=gettext_lazy("Name, credit code, legal representative or pinyin initials"),
+    )
+    division = forms.ChoiceField(
+        label=capfirst(Entity._meta.get_field("division").verbose_name), required=False
+    )
+    status = forms.ChoiceField(
+        label=capfirst(Entity._meta.get_field("status").verbose_name),
+        required=False,
+        choices=[("", gettext_lazy("All")), *EntityStatus.choices],
+    )
+    elderly = forms.ChoiceField(
+        label=capfirst(Entity._meta.get_field("is_elderly_related").verbose_name),
+        required=False,
+        choices=[("", gettext_lazy("All")), ("yes", gettext_lazy("Yes")), ("no", gettext_lazy("No"))],
+    )
+
+    def __init__(self, data: QueryDict, *, user: User):
+        super().__init__(data)
+        self.fields["division"].choices = [("", _("All"))] + [
+            (d.code, d.name) for d in reachable_divisions(user)
+        ]
+
+    def error_messages(self) -> list[str]:
+        return [
+            _("%(field)s: %(errors)s")
+            % {"field": self.fields[name].label, "errors": " ".join(str(e) for e in errors)}
+            for name, errors in self.errors.items()
+        ]
+
+    def filter(self, queryset: Any) -> Any:
+        data = self.cleaned_data
+        queryset = search_entities(queryset, data.get("q") or "")
+        if data.get("division"):
+            queryset = queryset.filter(division_id=data["division"])
+        if data.get("status"):
+            queryset = queryset.filter(status=data["status"])
+        if data.get("elderly"):
+            queryset = queryset.filter(is_elderly_related=data["elderly"] == "yes")
+        return queryset
