@@ -9,12 +9,15 @@ from datetime import date, datetime, timedelta
 
 from django.db.models import Q
 
+from silvershield.core.errors import InvalidInput
 from silvershield.core.models import ClockRule, ClockUnit
 from silvershield.core.workdays import Deadline, add_calendar_days, add_working_days
 
 
-class NoClockRule(LookupError):
-    pass
+class NoClockRule(InvalidInput):
+    """No rule in force for that date: a configuration gap the officer is told about, not a crash."""
+
+    code = "no_clock_rule"
 
 
 def rule_in_force(code: str, on: date) -> ClockRule:
