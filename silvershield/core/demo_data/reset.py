@@ -58,17 +58,18 @@ def flush_demo_data() -> dict[str, int]:
     deleted: dict[str, int] = {}
     with transaction.atomic():
         with connection.cursor() as cursor:
+            # The append-only triggers are lifted inside this transaction and put back before it
+            # commits. (TRUNCATE would skip them on PostgreSQL, but refuses to run while deferred
+            # foreign-key checks of the same transaction are pending.)
             if connection.vendor == "sqlite":
                 cursor.execute("DROP TRIGGER IF EXISTS core_auditevent_no_update")
                 cursor.execute("DROP TRIGGER IF EXISTS core_auditevent_no_delete")
-                deleted["core.AuditEvent"] = AuditEvent.objects.count()
-                cursor.execute(f"DELETE FROM {AuditEvent._meta.db_table}")
             elif connection.vendor == "postgresql":
-                # TRUNCATE does not fire the row triggers that refuse DELETE.
-                deleted["core.AuditEvent"] = AuditEvent.objects.count()
-                cursor.execute(f"TRUNCATE {AuditEvent._meta.db_table}")
+                cursor.execute("DROP TRIGGER IF EXISTS core_auditevent_no_change ON core_auditevent")
             else:
                 raise RuntimeError(f"--flush supports SQLite and PostgreSQL, not {connection.vendor}")
+            deleted["core.AuditEvent"] = AuditEvent.objects.count()
+            cursor.execute(f"DELETE FROM {AuditEvent._meta.db_table}")
         for label in _MODELS:
             model = _model(label)
             deleted[label] = model.objects.all()._raw_delete(model.objects.db)
@@ -77,8 +78,7 @@ def flush_demo_data() -> dict[str, int]:
         org_unit = apps.get_model("core", "OrgUnit")
         org_unit.objects.update(parent=None, bureau=None)
         deleted["core.OrgUnit"] = org_unit.objects.all()._raw_delete(org_unit.objects.db)
-        if connection.vendor == "sqlite":
-            with connection.cursor() as cursor:
-                for sql in triggers["sqlite"]:
-                    cursor.execute(sql)
+        with connection.cursor() as cursor:
+            for sql in triggers[connection.vendor]:
+                cursor.execute(sql)
     return deleted
