@@ -182,21 +182,27 @@ def new_lead(request: HttpRequest) -> HttpResponse:
     if request.user.role == Role.HOTLINE_OPERATOR:
         initial["channel"] = "hotline"
     form = LeadForm(request.POST or None, user=request.user, initial=initial)
+    return _lead_form_page(
+        request, form=form, lead=None, title=_("New lead"),
+        save=lambda fields: create_lead(actor=request.user, **fields),
+        saved_message=_("The lead has been received. Register it to give it a number."),
+    )
+
+
+def _lead_form_page(request: HttpRequest, *, form: LeadForm, lead, title, save, saved_message) -> HttpResponse:
+    """The registration form, for a new lead and for corrections: save, or show each error at its field."""
     if request.method == "POST" and form.is_valid():
         try:
-            lead = create_lead(actor=request.user, **form.service_fields())
+            saved = save(form.service_fields())
         except DomainError as error:
             _attach_error(form, error)
         else:
-            messages.success(request, _("The lead has been received. Register it to give it a number."))
-            return redirect("leads:detail", pk=lead.pk)
+            messages.success(request, saved_message)
+            return redirect("leads:detail", pk=saved.pk)
     status = 400 if request.method == "POST" else 200
     return render_page(
-        request,
-        template="leads/form.html",
-        partial=None,
-        context={"form": form, "lead": None, "title": _("New lead")},
-        status=status,
+        request, template="leads/form.html", partial=None,
+        context={"form": form, "lead": lead, "title": title}, status=status,
     )
 
 
@@ -215,21 +221,10 @@ def edit_lead(request: HttpRequest, pk: int) -> HttpResponse:
     if not can_edit_lead(lead, request.user):
         raise DjangoPermissionDenied
     form = LeadForm(request.POST or None, user=request.user, lead=lead, initial=LeadForm.initial_for(lead))
-    if request.method == "POST" and form.is_valid():
-        try:
-            update_lead(lead=lead, actor=request.user, **form.service_fields())
-        except DomainError as error:
-            _attach_error(form, error)
-        else:
-            messages.success(request, _("The registration data has been saved."))
-            return redirect("leads:detail", pk=lead.pk)
-    status = 400 if request.method == "POST" else 200
-    return render_page(
-        request,
-        template="leads/form.html",
-        partial=None,
-        context={"form": form, "lead": lead, "title": _("Edit registration data")},
-        status=status,
+    return _lead_form_page(
+        request, form=form, lead=lead, title=_("Edit registration data"),
+        save=lambda fields: update_lead(lead=lead, actor=request.user, **fields),
+        saved_message=_("The registration data has been saved."),
     )
 
 
