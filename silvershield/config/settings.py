@@ -50,9 +50,12 @@ INSTALLED_APPS = [
     # Shared pieces: divisions, organisation, people, working days, numbering, audit.
     "silvershield.core",
     # The eight measures (DESIGN.md section 3).
-    "silvershield.entities",
-    "silvershield.leads",
+    "silvershield.intake",
     "silvershield.ads",
+    "silvershield.leads",
+    "silvershield.screening",
+    "silvershield.entities",
+    "silvershield.board",
     "silvershield.cases",
 ]
 

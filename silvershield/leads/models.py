@@ -80,6 +80,30 @@ class Outcome(models.TextChoices):
     MEDIATED = "mediated", _("mediated")
 
 
+class Approach(models.TextChoices):
+    """How the victim was approached (DOMAIN.md Part A: the six fraud categories' usual openings)."""
+
+    FREE_LECTURE = "free_lecture", _("free health lecture")
+    FREE_GIFTS = "free_gifts", _("free gifts or eggs")
+    TRIP = "trip", _("free or cheap trip")
+    PHONE = "phone", _("phone call")
+    HOME_VISIT = "home_visit", _("home visit")
+    SHOP = "shop", _("shop or experience store")
+    ONLINE = "online", _("internet, live stream or short video")
+    OTHER = "other", _("other")
+
+
+class ReporterRelation(models.TextChoices):
+    """Who is reporting, relative to the victim: the elderly report through their families."""
+
+    SELF = "self", _("myself")
+    CHILD = "child", _("son or daughter")
+    SPOUSE = "spouse", _("husband or wife")
+    RELATIVE = "relative", _("other relative")
+    NEIGHBOUR = "neighbour", _("neighbour or friend")
+    OTHER = "other", _("other")
+
+
 class Lead(models.Model):
     """A lead, registered once in its bureau's ledger on the case-source registration form (案件来源登记表).
 
@@ -113,6 +137,26 @@ class Lead(models.Model):
     reporter_name = EncryptedTextField(_("reporter name"), blank=True)
     reporter_phone = EncryptedTextField(_("reporter phone"), blank=True)
     reporter_id_number = EncryptedTextField(_("reporter ID number"), blank=True)
+    reporter_address = EncryptedTextField(_("reporter address"), blank=True)
+    reporter_relation = models.CharField(
+        _("reporter is the victim's"), max_length=20, choices=ReporterRelation.choices, blank=True
+    )
+    approach = models.CharField(_("how the victim was approached"), max_length=20, choices=Approach.choices, blank=True)
+    informant = models.ForeignKey(
+        "core.Informant", null=True, blank=True, on_delete=models.PROTECT, related_name="leads",
+        verbose_name=_("informant"),
+    )
+    sender_due_date = models.DateField(
+        _("reply due to sender"), null=True, blank=True,
+        help_text=_("For referrals and assignments: the date the sender wants the result by."),
+    )
+    external_ref = models.CharField(
+        _("external reference"), max_length=64, blank=True,
+        help_text=_("The sender's own number, e.g. the 12315 work-order number; one lead per reference and channel."),
+    )
+    tracking_code = models.CharField(_("tracking code"), max_length=20, unique=True, null=True, blank=True, editable=False)
+    idempotency_key = models.CharField(max_length=64, unique=True, null=True, blank=True, editable=False)
+    category_confidence = models.FloatField(_("category confidence"), null=True, blank=True, editable=False)
     victim_age = models.PositiveSmallIntegerField(_("victim's age"), null=True, blank=True)
     loss_amount = models.DecimalField(_("losses (yuan)"), max_digits=14, decimal_places=2, null=True, blank=True)
     suggested_handling = models.TextField(_("suggested handling"), blank=True)
@@ -155,6 +199,7 @@ class Lead(models.Model):
             models.Index(fields=["bureau", "-received_date", "-id"], name="lead_ledger_idx"),
             models.Index(fields=["state", "due_date"], name="lead_state_due_idx"),
             models.Index(fields=["division", "-received_date"], name="lead_division_idx"),
+            models.Index(fields=["party_entity", "-received_date"], name="lead_party_entity_idx"),
         ]
         constraints = [
             models.CheckConstraint(
@@ -173,6 +218,10 @@ class Lead(models.Model):
             models.CheckConstraint(
                 condition=~models.Q(state="merged") | models.Q(merged_into__isnull=False),
                 name="lead_merged_has_target",
+            ),
+            models.UniqueConstraint(
+                fields=["channel", "external_ref"], condition=~models.Q(external_ref=""),
+                name="lead_unique_external_ref",
             ),
         ]
 
@@ -194,6 +243,32 @@ class Lead(models.Model):
     @property
     def is_open(self) -> bool:
         return self.state not in {LeadState.CONCLUDED, LeadState.STRUCK_OFF, LeadState.MERGED}
+
+
+class Attachment(models.Model):
+    """A file that came with a lead: a photo of a receipt, a leaflet, a recording, a referral letter.
+
+    Type and size are checked before it is stored (core.uploads); the SHA-256 lets the same photo sent
+    twice be recognised.
+    """
+
+    lead = models.ForeignKey(Lead, on_delete=models.CASCADE, related_name="attachments", verbose_name=_("lead"))
+    file = models.FileField(_("file"), upload_to="attachments/%Y/%m/")
+    original_name = models.CharField(_("file name"), max_length=200)
+    content_type = models.CharField(_("type"), max_length=100)
+    size = models.PositiveIntegerField(_("size (bytes)"))
+    sha256 = models.CharField(max_length=64)
+    description = models.CharField(_("description"), max_length=200, blank=True)
+    uploaded_by = models.ForeignKey(User, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    uploaded_at = models.DateTimeField(_("uploaded at"), default=timezone.now)
+
+    class Meta:
+        ordering = ["uploaded_at", "id"]
+        verbose_name = _("attachment")
+        verbose_name_plural = _("attachments")
+
+    def __str__(self) -> str:
+        return self.original_name
 
 
 class CategoryCorrection(models.Model):

@@ -23,10 +23,11 @@ from silvershield.leads.permissions import can_edit_lead
 EDITABLE_FIELDS = [
     "channel", "received_date", "sender", "category", "product_domain", "summary", "party_name",
     "party_entity", "party_address", "division", "reporter_is_named", "reporter_name", "reporter_phone",
-    "reporter_id_number", "victim_age", "loss_amount", "suggested_handling",
+    "reporter_id_number", "reporter_address", "reporter_relation", "approach", "informant", "sender_due_date",
+    "external_ref", "victim_age", "loss_amount", "suggested_handling",
 ]
 # Reporter fields are recorded as changed, never with their values (DOMAIN.md C.2).
-_SECRET_FIELDS = {"reporter_name", "reporter_phone", "reporter_id_number"}
+_SECRET_FIELDS = {"reporter_name", "reporter_phone", "reporter_id_number", "reporter_address"}
 
 
 def _clean(data: dict[str, Any], *, partial: bool) -> dict[str, Any]:
