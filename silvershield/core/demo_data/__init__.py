@@ -90,6 +90,14 @@ def build_deployment(
     started = time.perf_counter()
     drive_plans(plans, progress=tick("workflow leads", len(plans)))
     timings["workflow leads"] = time.perf_counter() - started
+
+    from silvershield.core.demo_data.measures import STEPS
+
+    for label, step in STEPS:
+        started = time.perf_counter()
+        with transaction.atomic():
+            step(rng=random.Random(rng.random()), org=org, entities=index, frame=frame, today=today)
+        timings[label] = time.perf_counter() - started
     return SeedSummary(
         people=org.people,
         entities=entities,
