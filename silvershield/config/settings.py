@@ -51,6 +51,7 @@ INSTALLED_APPS = [
     "silvershield.core",
     # The eight measures (DESIGN.md section 3).
     "silvershield.intake",
+    "silvershield.portal",
     "silvershield.ads",
     "silvershield.leads",
     "silvershield.screening",

@@ -9,9 +9,10 @@ urlpatterns = [
     path("api/v1/", api.urls),
     path("", include("silvershield.core.urls")),
     # The public portal and the partner endpoints need no sign-in (issue 3).
-    path("portal/", include("silvershield.intake.portal_urls")),
-    path("open311/v2/", include("silvershield.intake.open311_urls")),
+    path("portal/", include("silvershield.portal.urls")),
+    path("open311/v2/", include("silvershield.portal.open311_urls")),
     path("intake/", include("silvershield.intake.urls")),
+    path("ads/", include("silvershield.ads.urls")),
     path("leads/", include("silvershield.leads.urls")),
     path("screening/", include("silvershield.screening.urls")),
     path("board/", include("silvershield.board.urls")),

@@ -77,9 +77,15 @@ def _division_for(actor: User, code: str | None) -> Division:
     return Division.objects.get(code=code)
 
 
-def create_lead(*, actor: User, bureau: OrgUnit | None = None, **fields: Any) -> Lead:
-    """Receive a lead into `bureau`'s ledger (the actor's bureau by default) in state "received"."""
+def create_lead(*, actor: User | None, bureau: OrgUnit | None = None, **fields: Any) -> Lead:
+    """Receive a lead into `bureau`'s ledger (the actor's bureau by default) in state "received".
+
+    `actor` is None only for the public portal and partner systems, which have no account; then
+    `bureau` and a `Division` instance must be given, and the audit event has no actor.
+    """
     data = _clean(fields, partial=False)
+    if actor is None and (bureau is None or not isinstance(data.get("division"), Division)):
+        raise InvalidInput("请选择所属区划", field="division")
     bureau = bureau or actor.bureau
     division_value = data.pop("division", None)
     division = division_value if isinstance(division_value, Division) else _division_for(actor, division_value)
