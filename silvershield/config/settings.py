@@ -105,6 +105,24 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     }
     DATA_DIR.mkdir(parents=True, exist_ok=True)
 
+# The cache holds rate-limit and sign-in-failure counters, so every worker process must see the same
+# one: Redis in production (REDIS_URL), else a file cache in the data folder (one machine).
+# CACHE_BACKEND=locmem keeps it in the process (the test settings use that).
+_redis_url = env("REDIS_URL")
+if _redis_url:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": _redis_url}}
+elif env("CACHE_BACKEND") == "locmem":
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+else:
+    CACHES = {
+        "default": {"BACKEND": "django.core.cache.backends.filebased.FileBasedCache", "LOCATION": str(DATA_DIR / "cache")}
+    }
+
+# Lockout after failed sign-ins (DESIGN.md section 7): this many failures for one account, or from one
+# address, within the window lock further attempts for the window.
+SIGN_IN_MAX_FAILURES = int(env("SIGN_IN_MAX_FAILURES") or 5)
+SIGN_IN_LOCKOUT_SECONDS = int(env("SIGN_IN_LOCKOUT_SECONDS") or 15 * 60)
+
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "core.User"
 LOGIN_URL = "core:login"
