@@ -39,6 +39,7 @@ from silvershield.core.api import (
 )
 from silvershield.core.errors import InvalidInput, PermissionDenied
 from silvershield.core.models import Role, User
+from silvershield.entities.linking import find_entity_candidates
 from silvershield.entities.models import Entity
 from silvershield.entities.queries import entities_visible_to
 from silvershield.leads.models import (
@@ -50,6 +51,7 @@ from silvershield.leads.models import (
     Priority,
     ProductDomain,
 )
+from silvershield.leads.duplicates import find_duplicates
 from silvershield.leads.queries import (
     LedgerFilter,
     filter_ledger,
@@ -188,6 +190,29 @@ class LeadOut(LeadListItemOut):
     available_transitions: list[TransitionOut]
 
 
+class DuplicateOut(Schema):
+    id: int
+    number: str | None
+    received_date: date
+    state: str
+    score: int = Field(description="0–100")
+    reasons: list[str]
+
+
+class EntityCandidateOut(Schema):
+    id: int
+    uscc: str
+    name: str
+    score: int = Field(description="0–100")
+    reasons: list[str]
+
+
+class LeadReceivedOut(LeadOut):
+    category_confidence: float | None
+    duplicates: list[DuplicateOut] = Field(description="疑似重复线索（同一举报人、同一当事人、事实相似），附理由")
+    entity_candidates: list[EntityCandidateOut] = Field(description="当事人可能对应的市场主体，按可能性排序，附理由")
+
+
 class LeadPageOut(Schema):
     items: list[LeadListItemOut]
     next: str | None = Field(description="下一页的 after 游标；没有下一页时为 null")
@@ -306,14 +331,52 @@ def list_leads(request: HttpRequest, filters: Query[LeadFilterIn]) -> dict[str, 
     return {"items": [lead_list_item(lead) for lead in rows], "next": encode_cursor(next_key)}
 
 
-@router.post("/leads", response={201: LeadOut, **error_responses(400)})
+@router.post("/leads", response={201: LeadReceivedOut, **error_responses(400)})
 def receive_lead(request: HttpRequest, payload: LeadCreateIn) -> Status[dict[str, Any]]:
     """Receive a lead into the ledger of the person's bureau (state "received"; register it next)."""
     user: User = request.auth  # type: ignore[attr-defined]
     if user.role not in LEAD_ENTERING_ROLES:
         raise PermissionDenied("只有法制员和 12315 话务员可以录入线索")
     lead = create_lead(actor=user, **_service_fields(payload, user))
-    return Status(201, lead_detail(get_lead_for_user(user, lead.pk), user))
+    lead = get_lead_for_user(user, lead.pk)
+    return Status(201, {**lead_detail(lead, user), **registration_checks(lead, user)})
+
+
+def registration_checks(lead: Lead, user: User) -> dict[str, Any]:
+    """What the officer checks at registration: likely duplicates and the party's entity candidates."""
+    duplicates = find_duplicates(lead, candidates=leads_visible_to(user), limit=5)
+    candidates = (
+        find_entity_candidates(
+            name=lead.party_name, address=lead.party_address, queryset=entities_visible_to(user), limit=5
+        )
+        if (lead.party_name or lead.party_address) and not lead.party_entity_id
+        else []
+    )
+    return {
+        "category_confidence": lead.category_confidence,
+        "duplicates": [
+            {"id": d.lead.pk, "number": d.lead.number, "received_date": d.lead.received_date,
+             "state": d.lead.state, "score": d.score, "reasons": d.reasons}
+            for d in duplicates
+        ],
+        "entity_candidates": [
+            {"id": c.entity.pk, "uscc": c.entity.uscc, "name": c.entity.name, "score": c.score, "reasons": c.reasons}
+            for c in candidates
+        ],
+    }
+
+
+class RegistrationChecksOut(Schema):
+    category_confidence: float | None
+    duplicates: list[DuplicateOut]
+    entity_candidates: list[EntityCandidateOut]
+
+
+@router.get("/leads/{lead_id}/checks", response={200: RegistrationChecksOut, **error_responses(404)})
+def lead_checks(request: HttpRequest, lead_id: int = Path(..., ge=1, le=MAX_ID)) -> dict[str, Any]:
+    """Likely duplicates and entity candidates of a lead, each with its reasons (as at registration)."""
+    user: User = request.auth  # type: ignore[attr-defined]
+    return registration_checks(get_lead_for_user(user, lead_id), user)
 
 
 @router.get("/leads/{lead_id}", response={200: LeadOut, **error_responses(404)})

@@ -85,6 +85,24 @@ class LedgerFilterForm(forms.Form):
         ]
 
 
+class MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class MultipleFileField(forms.FileField):
+    """Several files in one input; type and size are checked by core.uploads when the lead is saved."""
+
+    def __init__(self, *args: Any, **kwargs: Any):
+        kwargs.setdefault("widget", MultipleFileInput())
+        super().__init__(*args, **kwargs)
+
+    def clean(self, data: Any, initial: Any = None) -> list[Any]:
+        single = super().clean
+        if isinstance(data, list | tuple):
+            return [single(item, initial) for item in data if item]
+        return [single(data, initial)] if data else []
+
+
 class LeadForm(forms.Form):
     """The case-source registration form (案件来源登记表): what the legal officer or operator enters.
 
@@ -121,6 +139,11 @@ class LeadForm(forms.Form):
     reporter_name = forms.CharField(label=_label("reporter_name"), required=False, max_length=50)
     reporter_phone = forms.CharField(label=_label("reporter_phone"), required=False, max_length=30)
     reporter_id_number = forms.CharField(label=_label("reporter_id_number"), required=False, max_length=30)
+    reporter_address = forms.CharField(label=_label("reporter_address"), required=False, max_length=200)
+    attachments = MultipleFileField(
+        label=gettext_lazy("Attachments"), required=False,
+        help_text=gettext_lazy("Photos of receipts or leaflets, PDF or Word files; several at once."),
+    )
     victim_age = forms.IntegerField(label=_label("victim_age"), required=False, min_value=1, max_value=129)
     loss_amount = forms.DecimalField(
         label=_label("loss_amount"), required=False, min_value=0, max_digits=14, decimal_places=2
@@ -129,7 +152,7 @@ class LeadForm(forms.Form):
         label=_label("suggested_handling"), required=False, widget=forms.Textarea(attrs={"rows": 3})
     )
 
-    REPORTER_FIELDS = ("reporter_name", "reporter_phone", "reporter_id_number")
+    REPORTER_FIELDS = ("reporter_name", "reporter_phone", "reporter_id_number", "reporter_address")
 
     def __init__(self, *args: Any, user: User, lead: Lead | None = None, **kwargs: Any):
         super().__init__(*args, **kwargs)
@@ -137,6 +160,7 @@ class LeadForm(forms.Form):
         self.lead = lead
         self.fields["division"].choices = [(d.code, d.name) for d in reachable_divisions(user)]
         if lead is not None:
+            del self.fields["attachments"]  # the edit page corrects data; files come with the lead
             for name in self.REPORTER_FIELDS:
                 self.fields[name].help_text = _("Leave empty to keep what is stored.")
 
@@ -166,6 +190,7 @@ class LeadForm(forms.Form):
     def service_fields(self) -> dict[str, Any]:
         """The cleaned values in the shape leads.services expects; raises InvalidInput for the entity."""
         data = dict(self.cleaned_data)
+        data.pop("attachments", None)
         uscc = (data.pop("party_uscc") or "").strip()
         entity = None
         if uscc:

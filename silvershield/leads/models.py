@@ -138,6 +138,11 @@ class Lead(models.Model):
     reporter_phone = EncryptedTextField(_("reporter phone"), blank=True)
     reporter_id_number = EncryptedTextField(_("reporter ID number"), blank=True)
     reporter_address = EncryptedTextField(_("reporter address"), blank=True)
+    # A keyed hash (HMAC-SHA256) of the reporter's phone, so "same reporter" is found by an index without
+    # decrypting any row; written by leads.services, recomputed by `silvershield reencrypt`.
+    reporter_phone_hash = models.CharField(max_length=64, blank=True, db_index=True, editable=False)
+    # The party's name reduced to its core (entities.linking.core_name), for "same party" by an index.
+    party_key = models.CharField(max_length=200, blank=True, db_index=True, editable=False)
     reporter_relation = models.CharField(
         _("reporter is the victim's"), max_length=20, choices=ReporterRelation.choices, blank=True
     )
@@ -200,6 +205,8 @@ class Lead(models.Model):
             models.Index(fields=["state", "due_date"], name="lead_state_due_idx"),
             models.Index(fields=["division", "-received_date"], name="lead_division_idx"),
             models.Index(fields=["party_entity", "-received_date"], name="lead_party_entity_idx"),
+            # The wall board counts open items per stage and division (board/queries.py).
+            models.Index(fields=["state", "division", "due_date"], name="lead_state_division_due_idx"),
         ]
         constraints = [
             models.CheckConstraint(
@@ -310,3 +317,47 @@ class CategoryCorrection(models.Model):
 
     def __str__(self) -> str:
         return f"{self.lead} {self.old_category or '—'} → {self.new_category}"
+
+
+class DuplicateRule(models.Model):
+    """How likely duplicates are looked for at registration (issue 3, item 3). Law as data: the window and
+    the similarity threshold are a bureau's practice, not a statute (UNVERIFIED: no rule fixes them), so
+    they are rows an administrator edits; the row in force on the lead's date of receipt applies."""
+
+    window_days = models.PositiveIntegerField(
+        _("window (days)"), default=30, help_text=_("Leads received this many days before or after are compared.")
+    )
+    text_similarity = models.PositiveSmallIntegerField(
+        _("text similarity threshold (%)"), default=70,
+        help_text=_("Summaries at least this similar (rapidfuzz ratio, 0–100) are shown as likely duplicates."),
+    )
+    scan_limit = models.PositiveIntegerField(
+        _("leads compared by text"), default=500,
+        help_text=_("At most this many of the most recent leads in the window are compared by text."),
+    )
+    effective_from = models.DateField(_("in force from"))
+    effective_to = models.DateField(_("in force until"), null=True, blank=True)
+    source = models.CharField(_("source"), max_length=300, blank=True)
+
+    class Meta:
+        ordering = ["-effective_from", "-id"]
+        verbose_name = _("duplicate rule")
+        verbose_name_plural = _("duplicate rules")
+
+    def __str__(self) -> str:
+        return f"{self.window_days}d / {self.text_similarity}% ({self.effective_from})"
+
+
+class DuplicateDismissal(models.Model):
+    """The officer's decision that two leads are not duplicates: the pair is not proposed again."""
+
+    lead = models.ForeignKey(Lead, on_delete=models.CASCADE, related_name="duplicate_dismissals")
+    other = models.ForeignKey(Lead, on_delete=models.CASCADE, related_name="+")
+    actor = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
+    reason = models.TextField(_("reason"), blank=True)
+    dismissed_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("dismissed duplicate")
+        verbose_name_plural = _("dismissed duplicates")
+        constraints = [models.UniqueConstraint(fields=["lead", "other"], name="duplicate_dismissal_unique")]

@@ -28,6 +28,8 @@ EDITABLE_FIELDS = [
 ]
 # Reporter fields are recorded as changed, never with their values (DOMAIN.md C.2).
 _SECRET_FIELDS = {"reporter_name", "reporter_phone", "reporter_id_number", "reporter_address"}
+# Derived look-up keys: never shown in the audit trail (the phone hash would identify the reporter).
+_DERIVED_FIELDS = {"reporter_phone_hash", "party_key", "category_confidence"}
 
 
 def _clean(data: dict[str, Any], *, partial: bool) -> dict[str, Any]:
@@ -77,6 +79,44 @@ def _division_for(actor: User, code: str | None) -> Division:
     return Division.objects.get(code=code)
 
 
+def _classify_unless_given(data: dict[str, Any]) -> None:
+    """Every lead gets a category, its confidence and a product domain from the classifier unless given
+    (issue 3, item 4): the classifier is loaded once per process (classifier.model.load_classifier)."""
+    if data.get("category") and data.get("product_domain"):
+        return
+    from silvershield.leads.classifier.model import classify_text
+
+    try:
+        prediction = classify_text(text=data.get("summary") or "")
+    except FileNotFoundError:  # no weights file: leave it to the officer rather than refuse the lead
+        return
+    if not data.get("category"):
+        data["category"] = prediction.category
+        data["category_confidence"] = round(prediction.category_confidence, 4)
+    if not data.get("product_domain"):
+        data["product_domain"] = prediction.product_domain
+
+
+def _derive_lookup_keys(data: dict[str, Any]) -> None:
+    """The indexed keys duplicates are found by: the phone's keyed hash and the party's core name."""
+    from silvershield.entities.linking import core_name
+    from silvershield.leads.lookup import phone_hash
+
+    if "reporter_phone" in data:
+        data["reporter_phone_hash"] = phone_hash(data.get("reporter_phone") or "")
+    if "party_name" in data:
+        data["party_key"] = core_name(data.get("party_name") or "")[:200]
+
+
+def complete_lead_fields(data: dict[str, Any]) -> dict[str, Any]:
+    """Fill in what every new lead gets besides what was entered: the classifier's category, confidence
+    and product domain (unless given) and the indexed duplicate keys. `create_lead` calls it; a bulk
+    path that inserts lead rows itself (the 12315 import) must call it on each row's fields too."""
+    _classify_unless_given(data)
+    _derive_lookup_keys(data)
+    return data
+
+
 def create_lead(*, actor: User | None, bureau: OrgUnit | None = None, **fields: Any) -> Lead:
     """Receive a lead into `bureau`'s ledger (the actor's bureau by default) in state "received".
 
@@ -89,11 +129,16 @@ def create_lead(*, actor: User | None, bureau: OrgUnit | None = None, **fields: 
     bureau = bureau or actor.bureau
     division_value = data.pop("division", None)
     division = division_value if isinstance(division_value, Division) else _division_for(actor, division_value)
+    complete_lead_fields(data)
     with transaction.atomic():
         lead = Lead.objects.create(bureau=bureau, division=division, created_by=actor, **data)
         record_event(
             subject=lead, actor=actor, action=AuditEvent.Action.CREATE, to_state=LeadState.RECEIVED,
-            changes={k: (None, "***" if k in _SECRET_FIELDS else v) for k, v in data.items() if v not in ("", None)},
+            changes={
+                k: (None, "***" if k in _SECRET_FIELDS else v)
+                for k, v in data.items()
+                if v not in ("", None) and k not in _DERIVED_FIELDS - {"category_confidence"}
+            },
         )
     return lead
 
@@ -108,6 +153,7 @@ def update_lead(*, lead: Lead, actor: User, **fields: Any) -> Lead:
     data = _clean(fields, partial=True)
     if "division" in data and not isinstance(data["division"], Division):
         data["division"] = _division_for(actor, data["division"])
+    _derive_lookup_keys(data)
     with transaction.atomic():
         locked = Lead.objects.select_for_update().get(pk=lead.pk)
         before = snapshot(locked, list(data))
@@ -119,7 +165,11 @@ def update_lead(*, lead: Lead, actor: User, **fields: Any) -> Lead:
             locked.save(update_fields=[*data.keys(), "updated_at"])
             record_event(
                 subject=locked, actor=actor, action=AuditEvent.Action.UPDATE,
-                changes={k: ("***", "***") if k in _SECRET_FIELDS else v for k, v in changes.items()},
+                changes={
+                    k: ("***", "***") if k in _SECRET_FIELDS else v
+                    for k, v in changes.items()
+                    if k not in _DERIVED_FIELDS
+                },
             )
     return locked
 
@@ -134,4 +184,9 @@ def reveal_reporter(*, lead: Lead, actor: User, reason: str) -> dict[str, str]:
         raise InvalidInput("查看举报人身份须说明理由", field="reason")
     with transaction.atomic():
         record_event(subject=lead, actor=actor, action=AuditEvent.Action.VIEW_PERSONAL_DATA, reason=reason.strip())
-    return {"name": lead.reporter_name, "phone": lead.reporter_phone, "id_number": lead.reporter_id_number}
+    return {
+        "name": lead.reporter_name,
+        "phone": lead.reporter_phone,
+        "id_number": lead.reporter_id_number,
+        "address": lead.reporter_address,
+    }

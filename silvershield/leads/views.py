@@ -49,11 +49,19 @@ from silvershield.leads.queries import (
     ledger_page,
 )
 from silvershield.leads.services import create_lead, reveal_reporter, update_lead
+from silvershield.leads.registration import (
+    export_queryset,
+    form_context,
+    render_docx,
+    ledger_export_headers,
+    ledger_export_row,
+    registration_check_context,
+)
 from silvershield.leads.workflow import LEAD_TRANSITIONS, available_lead_transitions, run_lead_transition
 
 PAGE_SIZE = 50
 # Never loaded for lists and exports: not needed, and loading them would decrypt them.
-REPORTER_COLUMNS = ("reporter_name", "reporter_phone", "reporter_id_number")
+REPORTER_COLUMNS = ("reporter_name", "reporter_phone", "reporter_id_number", "reporter_address")
 # Roles that enter leads: the legal officer registers, the 12315 operator enters calls.
 ENTERING_ROLES = frozenset({Role.LEGAL_OFFICER, Role.HOTLINE_OPERATOR})
 
@@ -115,62 +123,14 @@ def export_ledger(request: HttpRequest) -> HttpResponse:
     if queryset is None:
         messages.error(request, "；".join(form.error_messages()))
         return redirect(f"{reverse('leads:ledger')}?{_query_without(request, 'after')}")
-    field = Lead._meta.get_field
-    headers = [
-        str(field("number").verbose_name),
-        str(field("received_date").verbose_name),
-        str(field("channel").verbose_name),
-        str(field("category").verbose_name),
-        str(field("product_domain").verbose_name),
-        str(field("priority").verbose_name),
-        str(field("party_name").verbose_name),
-        str(field("party_address").verbose_name),
-        _("Unified social credit code"),
-        str(field("division").verbose_name),
-        str(field("bureau").verbose_name),
-        str(field("handling_unit").verbose_name),
-        str(field("state").verbose_name),
-        str(field("due_date").verbose_name),
-        str(field("summary").verbose_name),
-        str(field("victim_age").verbose_name),
-        str(field("loss_amount").verbose_name),
-        str(field("outcome").verbose_name),
-        str(field("result").verbose_name),
-        _("Case number"),
-    ]
-    rows = (
-        [
-            lead.display_number,
-            lead.received_date,
-            lead.get_channel_display(),
-            lead.get_category_display(),
-            lead.get_product_domain_display(),
-            lead.get_priority_display(),
-            lead.party_name,
-            lead.party_address,
-            lead.party_entity.uscc if lead.party_entity else "",
-            lead.division.name,
-            lead.bureau.name,
-            lead.handling_unit.name if lead.handling_unit else "",
-            lead.get_state_display(),
-            lead.due_date,
-            lead.summary,
-            lead.victim_age,
-            lead.loss_amount,
-            lead.get_outcome_display(),
-            lead.result,
-            lead.case.number if lead.case else "",
-        ]
-        for lead in queryset.select_related("case")
-        .order_by("-received_date", "-id")
-        .iterator(chunk_size=2000)
-    )
+    headers, widths = ledger_export_headers()
+    rows = (ledger_export_row(lead) for lead in export_queryset(queryset).iterator(chunk_size=2000))
     return xlsx_response(
         filename=f"{_('Lead ledger')}-{timezone.localdate():%Y-%m-%d}.xlsx",
         title=_("Lead ledger"),
         headers=headers,
         rows=rows,
-        widths=[26, 12, 14, 16, 14, 8, 28, 30, 22, 10, 26, 26, 10, 12, 60, 8, 14, 16, 40, 26],
+        widths=widths,
     )
 
 
@@ -181,12 +141,30 @@ def new_lead(request: HttpRequest) -> HttpResponse:
     initial = {"received_date": timezone.localdate(), "division": request.user.bureau.division_id}
     if request.user.role == Role.HOTLINE_OPERATOR:
         initial["channel"] = "hotline"
-    form = LeadForm(request.POST or None, user=request.user, initial=initial)
+    form = LeadForm(request.POST or None, request.FILES or None, user=request.user, initial=initial)
     return _lead_form_page(
         request, form=form, lead=None, title=_("New lead"),
-        save=lambda fields: create_lead(actor=request.user, **fields),
+        save=lambda fields: _create_with_attachments(request.user, fields, form.cleaned_data.get("attachments") or []),
         saved_message=_("The lead has been received. Register it to give it a number."),
     )
+
+
+ATTACHMENT_KINDS = ("image", "pdf", "docx")
+
+
+def _create_with_attachments(user: User, fields: dict[str, Any], files: list[Any]) -> Lead:
+    """The lead and its files together, or neither: each file's type and size checked first."""
+    from django.db import transaction
+
+    from silvershield.core.uploads import store_attachment, validate_upload
+
+    for uploaded in files:
+        validate_upload(uploaded, field="attachments", kinds=ATTACHMENT_KINDS)
+    with transaction.atomic():
+        lead = create_lead(actor=user, **fields)
+        for uploaded in files:
+            store_attachment(lead=lead, uploaded_file=uploaded, actor=user)
+    return lead
 
 
 def _lead_form_page(request: HttpRequest, *, form: LeadForm, lead, title, save, saved_message) -> HttpResponse:
@@ -370,6 +348,7 @@ def _render_lead(
         "can_edit": can_edit_lead(lead, user),
         "case_visible": case_visible,
         "merged_leads": list(leads_visible_to(user).filter(merged_into=lead).defer(*REPORTER_COLUMNS)),
+        **registration_check_context(lead, user),
     }
     response = render_page(
         request,
@@ -422,3 +401,94 @@ def reveal_lead_reporter(request: HttpRequest, pk: int) -> HttpResponse:
     except DomainError as error:
         return _render_lead(request, lead, status=error.http_status, reveal_error=error.message)
     return _render_lead(request, lead, revealed=revealed)
+
+
+# --- the registration form: print, Word, and the checks at registration ------------------------------
+
+
+def _form_reveal(request: HttpRequest, lead: Lead) -> tuple[dict[str, str] | None, str]:
+    """On POST with a reason, the reporter's identity for the form (logged); otherwise masked."""
+    if request.method != "POST":
+        return None, ""
+    try:
+        return reveal_reporter(lead=lead, actor=request.user, reason=request.POST.get("reason", "")), ""
+    except DomainError as error:
+        return None, error.message
+
+
+@login_required
+def print_form(request: HttpRequest, pk: int) -> HttpResponse:
+    """The registration form as a printable A4 page."""
+    lead = get_lead_for_user(request.user, pk)
+    revealed, error = _form_reveal(request, lead)
+    response = render_page(
+        request, template="leads/print_form.html", partial=None,
+        context={
+            "lead": lead, "form": form_context(lead, revealed=revealed), "reveal_error": error,
+            "can_reveal": can_reveal_reporter(lead, request.user) and bool(lead.reporter_name or lead.reporter_phone),
+        },
+        status=400 if error else 200,
+    )
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+@login_required
+def form_docx(request: HttpRequest, pk: int) -> HttpResponse:
+    """The registration form as a Word document (docxtpl template leads/data/registration_form.docx)."""
+    from urllib.parse import quote
+
+    lead = get_lead_for_user(request.user, pk)
+    revealed, error = _form_reveal(request, lead)
+    if error:
+        messages.error(request, error)
+        return redirect("leads:print_form", pk=pk)
+    response = HttpResponse(
+        render_docx(lead, revealed=revealed),
+        content_type="application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    )
+    name = f"{_('Case-source registration form')}-{lead.number or lead.pk}.docx"
+    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(name)}"
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+@login_required
+@require_POST
+def link_entity(request: HttpRequest, pk: int) -> HttpResponse:
+    """The officer picks one of the entity candidates: it becomes the lead's party_entity (audited)."""
+    from silvershield.entities.queries import entities_visible_to
+
+    lead = get_lead_for_user(request.user, pk)
+    if not can_edit_lead(lead, request.user):
+        raise DjangoPermissionDenied
+    entity = entities_visible_to(request.user).filter(pk=request.POST.get("entity") or 0).first()
+    if entity is None:
+        messages.error(request, _("No registered entity with this code in your jurisdiction"))
+    else:
+        try:
+            update_lead(lead=lead, actor=request.user, party_entity=entity)
+        except DomainError as error:
+            messages.error(request, error.message)
+        else:
+            messages.success(request, _("The party is linked to %(name)s.") % {"name": entity.name})
+    return redirect("leads:detail", pk=pk)
+
+
+@login_required
+@require_POST
+def dismiss_duplicate_view(request: HttpRequest, pk: int, other: int) -> HttpResponse:
+    """The officer decides the other lead is not a duplicate of this one: it is not proposed again."""
+    from silvershield.leads.duplicates import dismiss_duplicate
+
+    lead = get_lead_for_user(request.user, pk)
+    other_lead = get_lead_for_user(request.user, other)
+    try:
+        dismiss_duplicate(lead=lead, other=other_lead, actor=request.user, reason=request.POST.get("reason", ""))
+    except PermissionDenied as error:
+        raise DjangoPermissionDenied(error.message) from error
+    except DomainError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, _("Not a duplicate: %(number)s will not be proposed again.") % {"number": other_lead.display_number})
+    return redirect("leads:detail", pk=pk)

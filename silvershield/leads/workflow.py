@@ -122,6 +122,18 @@ def _apply_conclude(lead: Lead, actor: User, params: Params) -> dict[str, Any]:
     return {"outcome": params["outcome"], "result": params["result"].strip(), "concluded_at": timezone.now()}
 
 
+# --- close at screening: the meeting transfers a lead out or decides no action on it ---------------
+
+_SCREENING_OUTCOMES = frozenset({Outcome.TRANSFERRED_DEPARTMENT, Outcome.TRANSFERRED_POLICE, Outcome.NOT_OPENED})
+
+
+def _check_close_at_screening(lead: Lead, actor: User, params: Params) -> None:
+    if params.get("outcome") not in _SCREENING_OUTCOMES:
+        raise InvalidInput("筛查时只能决定移送或不予处理", field="outcome")
+    if not (params.get("result") or "").strip():
+        raise InvalidInput("须写明移送去向或不予处理的依据", field="result")
+
+
 # --- open a case (立案) from the lead: the unit head approves ----------------------------------------
 
 def _check_open_case(lead: Lead, actor: User, params: Params) -> None:
@@ -151,8 +163,10 @@ def _notify_case_opened(lead: Lead, actor: User, params: Params) -> None:
 
 
 def _check_strike_off(lead: Lead, actor: User, params: Params) -> None:
-    if not lead.outcome or not lead.result.strip():
-        raise TransitionNotAllowed("销号前须记录办理结果", field="result")
+    """The strike-off checklist (board/checklist.py): refused with exactly what is missing."""
+    from silvershield.board.checklist import require_lead_checklist
+
+    require_lead_checklist(lead)
 
 
 # --- merge (并案) -------------------------------------------------------------------------------------
@@ -201,6 +215,12 @@ LEAD_TRANSITIONS = TransitionTable(
             after=_after_dispatch, effects=_notify_dispatch, fields=("handling_unit", "assignees"),
         ),
         Transition(
+            name="close_at_screening", label=_("Close at screening (transfer or no action)"),
+            sources=(S.SCREENED,), target=S.CONCLUDED, roles=frozenset({Role.TASK_OFFICE, Role.UNIT_HEAD}),
+            check=_check_close_at_screening, apply=_apply_conclude, reason_required=True,
+            fields=("outcome", "result"), style="secondary",
+        ),
+        Transition(
             name="start_verification", label=_("Start verification"), sources=(S.DISPATCHED,), target=S.VERIFYING,
             roles=frozenset({Role.INVESTIGATOR, Role.UNIT_HEAD}), allowed=_verifier,
         ),
@@ -221,7 +241,8 @@ LEAD_TRANSITIONS = TransitionTable(
         ),
         Transition(
             name="merge", label=_("Merge into another lead"), sources=(S.RECEIVED, S.REGISTERED, S.SCREENED),
-            target=S.MERGED, roles=frozenset({Role.LEGAL_OFFICER}), check=_check_merge, apply=_apply_merge,
+            target=S.MERGED, roles=frozenset({Role.LEGAL_OFFICER, Role.TASK_OFFICE, Role.UNIT_HEAD}),
+            check=_check_merge, apply=_apply_merge,
             reason_required=True, fields=("merged_into",), style="secondary",
         ),
     ],

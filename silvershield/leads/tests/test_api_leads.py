@@ -152,11 +152,11 @@ def test_the_legal_officer_corrects_registration_data_and_it_is_audited(personas
     client = api_client(personas.legal_officer)
     response = client.patch(
         f"/api/v1/leads/{lead.pk}",
-        {"party_name": "赤峰康寿堂", "category": "product_sales", "sender": None},
+        {"party_name": "赤峰康寿堂", "category": "house_for_pension", "sender": None},
         content_type=JSON,
     )
     assert response.status_code == 200
-    assert response.json()["party_name"] == "赤峰康寿堂" and response.json()["category"] == "product_sales"
+    assert response.json()["party_name"] == "赤峰康寿堂" and response.json()["category"] == "house_for_pension"
     events = client.get(f"/api/v1/leads/{lead.pk}/events").json()
     assert [e["action"] for e in events] == ["create", "update"]
     assert events[1]["changed_fields"] == ["category", "party_name"]
@@ -222,10 +222,10 @@ def test_a_transition_missing_its_input_names_the_field(personas, org):
     lead = make_lead(bureau=org.hongshan, actor=personas.legal_officer)
     client = api_client(personas.legal_officer)
     client.post(f"/api/v1/leads/{lead.pk}/transitions", {"name": "register"}, content_type=JSON)
-    response = api_client(personas.task_office).post(
-        f"/api/v1/leads/{lead.pk}/transitions", {"name": "screen"}, content_type=JSON
-    )
-    assert response.status_code == 400 and response.json()["field"] == "category"
+    office = api_client(personas.task_office)
+    office.post(f"/api/v1/leads/{lead.pk}/transitions", {"name": "screen"}, content_type=JSON)
+    response = office.post(f"/api/v1/leads/{lead.pk}/transitions", {"name": "dispatch"}, content_type=JSON)
+    assert response.status_code == 400 and response.json()["field"] == "handling_unit"
     unknown = client.post(f"/api/v1/leads/{lead.pk}/transitions", {"name": "approve"}, content_type=JSON)
     assert unknown.status_code == 422 and unknown.json()["field"] == "name"
 

@@ -22,6 +22,7 @@ def params_for(name, personas, org, other_lead=None):
             "assignees": [personas.investigator.pk, personas.investigator2.pk],
         },
         "conclude": {"outcome": "not_opened", "result": "经核查，未发现违法行为"},
+        "close_at_screening": {"outcome": "transferred_department", "result": "移送卫生健康委员会"},
         "open_case": {"title": "康寿堂虚假宣传案"},
         "merge": {"merged_into": other_lead.pk if other_lead else None},
     }.get(name, {})
@@ -34,6 +35,7 @@ def actor_for(name, personas):
         "dispatch": personas.task_office,
         "start_verification": personas.investigator,
         "conclude": personas.investigator,
+        "close_at_screening": personas.task_office,
         "open_case": personas.unit_head,
         "strike_off": personas.legal_officer,
         "merge": personas.legal_officer,
@@ -215,3 +217,18 @@ def test_a_refused_transition_notifies_nobody(personas, org, django_capture_on_c
         with pytest.raises(InvalidInput):
             run_lead_transition(lead=lead, name="dispatch", actor=personas.task_office, params={})
     assert callbacks == []
+
+
+def test_the_meeting_closes_a_lead_it_transfers_out_but_only_with_a_transfer_or_no_action(personas, org):
+    lead, _other = lead_in(S.SCREENED, personas, org)
+    with pytest.raises(InvalidInput) as refused:
+        run_lead_transition(
+            lead=lead, name="close_at_screening", actor=personas.task_office, reason="筛查会决定",
+            params={"outcome": "mediated", "result": "调解"},
+        )
+    assert refused.value.field == "outcome"
+    lead = run_lead_transition(
+        lead=lead, name="close_at_screening", actor=personas.task_office, reason="筛查会决定",
+        params={"outcome": "transferred_department", "result": "移送市卫生健康委员会"},
+    )
+    assert lead.state == S.CONCLUDED and lead.outcome == "transferred_department" and lead.concluded_at

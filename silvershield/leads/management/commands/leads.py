@@ -87,7 +87,7 @@ class Command(BaseCommand):
     requires_system_checks: list[str] = []
 
     def add_arguments(self, parser: CommandParser) -> None:
-        sub = parser.add_subparsers(dest="subcommand", required=True, metavar="{classify,train,evaluate}")
+        sub = parser.add_subparsers(dest="subcommand", required=True, metavar="{classify,train,evaluate,benchmark-intake}")
         classify = sub.add_parser("classify", help='classify each {"text": …} line of FILE (- for stdin)')
         classify.add_argument("file", help="a JSON Lines file, or - for standard input")
         classify.add_argument("--stop-on-error", action="store_true", help="stop at the first malformed line")
@@ -114,9 +114,32 @@ class Command(BaseCommand):
         )
         evaluate.add_argument("--markdown", action="store_true", help="print Markdown tables")
 
+        bench = sub.add_parser(
+            "benchmark-intake", help="leads posted through the API by concurrent clients: throughput, p50/p95/p99"
+        )
+        bench.add_argument("--entities", type=int, default=300_000, help="market entities to have (seeded if fewer)")
+        bench.add_argument("--clients", type=int, default=16)
+        bench.add_argument("--seconds", type=float, default=20)
+        bench.add_argument("--url", help="a running server (default: start gunicorn on a free port)")
+        bench.add_argument("--workers", type=int, default=4, help="gunicorn workers when starting one")
+
     def handle(self, *args: Any, **options: Any) -> None:
-        handler = {"classify": self._classify, "train": self._train, "evaluate": self._evaluate}
+        handler = {
+            "classify": self._classify,
+            "train": self._train,
+            "evaluate": self._evaluate,
+            "benchmark-intake": self._benchmark_intake,
+        }
         handler[options["subcommand"]](**options)
+
+    def _benchmark_intake(
+        self, *, entities: int, clients: int, seconds: float, url: str | None, workers: int, **options: Any
+    ) -> None:
+        from silvershield.leads.benchmark_intake import run
+
+        if clients < 1 or seconds <= 0 or entities < 0 or workers < 1:
+            raise CommandError("--clients, --seconds and --workers must be positive, --entities not negative")
+        run(entities=entities, clients=clients, seconds=seconds, url=url, workers=workers, out=self.stdout)
 
     def _load(self, path: Path | None) -> LeadClassifier:
         try:

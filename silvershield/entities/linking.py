@@ -1,0 +1,333 @@
+"""Entity linking: which registered market entities a lead's party may be (issue 3, item 3).
+
+A party is named the way a caller or an elderly person names it — "顺康养生馆", "顺康公司", "赤峰顺康健康科技有限
+公司红山分公司", "顺康(赤峰)健康科技有限责任公司" — while the registry holds "赤峰顺康健康科技有限公司". This module
+finds the candidates and says, for each, why it is one.
+
+Speed against a million entities: candidates come only from indexed look-ups (the USCC's unique index,
+exact names through the name index, name *prefix ranges* through the same index, pinyin-initials prefix
+ranges through `name_initials`' index, and the phone when that column is indexed); rapidfuzz then ranks the
+few hundred rows found. Nothing scans the table. Prefix ranges (name >= p AND name < p') rather than LIKE,
+because a B-tree serves a range under any collation.
+
+Rules (each yields a reason shown to the officer):
+- the USCC is the same (统一社会信用代码一致);
+- the names are the same once normalised: full-/half-width brackets and digits (NFKC), spaces,
+  "有限责任公司" ⇄ "有限公司", "有限" dropped ("顺康科技公司"), a branch ("…赤峰分公司", "…红山分店") → its parent;
+- the name is a short form: the region ("赤峰市", "内蒙古", county names) and the legal form left out,
+  or the registered name starts with it ("顺康公司" → "赤峰顺康健康科技有限公司");
+- a store name sharing the company's trade name (字号): "顺康养生馆" ↔ "赤峰顺康健康科技有限公司"; when the entity
+  model has a shop/trade-name column (`trade_name` or `shop_name`), that is compared too;
+- the same pinyin initials ("舜康" typed for "顺康");
+- address similarity and the same phone raise a candidate's score.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass, field
+from functools import lru_cache
+
+from django.db.models import Q, QuerySet
+from rapidfuzz import fuzz
+
+from silvershield.entities.models import Entity
+
+# Legal forms, longest first: stripped from the end of a name to reach its core.
+LEGAL_FORMS = (
+    "股份有限公司", "有限责任公司", "集团有限公司", "有限公司", "集团公司", "股份公司", "农民专业合作社",
+    "专业合作社", "合作社", "个体工商户", "公司", "集团",
+)
+# What shops and outlets are called; a store name is a trade name + industry words + one of these.
+SHOP_SUFFIXES = (
+    "健康体验馆", "体验中心", "体验店", "体验馆", "养生馆", "养生堂", "养生会所", "专卖店", "连锁店", "旗舰店",
+    "大药房", "药房", "药店", "经营部", "门市部", "商行", "工作室", "服务部", "服务中心", "会所", "门店",
+    "超市", "店", "馆", "部", "中心",
+)
+BRANCH_RE = re.compile(r"^(?P<parent>.+?(?:公司|集团))(?P<place>[^()]{0,12}?)(?:分公司|分店|分部|营业部|办事处|分中心|门店)$")
+# Industry words between a trade name and the legal form: "顺康|健康科技|有限公司".
+INDUSTRY_WORDS = (
+    "生物科技", "健康科技", "健康管理", "健康咨询", "信息咨询", "信息技术", "网络科技", "电子商务", "文化传媒",
+    "文化传播", "养老服务", "养生服务", "医疗器械", "医药连锁", "医药", "保健品", "保健食品", "保健", "食品",
+    "商贸", "贸易", "科技", "投资管理", "资产管理", "投资", "房地产开发", "房地产", "置业", "保险代理",
+    "保险经纪", "旅游", "旅行社", "养老", "养生", "健康", "实业", "发展", "咨询", "服务", "管理", "传媒",
+)
+PROVINCE_PREFIXES = ("内蒙古自治区", "内蒙古", "赤峰市", "赤峰")
+
+# How many rows each look-up may return before ranking; enough for any real name, bounded for speed.
+PREFIX_LIMIT = 120
+INITIALS_LIMIT = 60
+SUBQUERY_LIMIT = 400  # rows a range look-up may return before scoping
+
+
+@dataclass
+class EntityCandidate:
+    entity: Entity
+    score: int
+    reasons: list[str] = field(default_factory=list)
+
+    def add(self, score: float, reason: str) -> None:
+        if reason not in self.reasons:
+            self.reasons.append(reason)
+        self.score = max(self.score, round(score))
+
+
+# --- normalisation --------------------------------------------------------------------------------
+
+
+def normalise(text: str) -> str:
+    """Full-width brackets, letters and digits to half-width (NFKC); no spaces; Chinese brackets kept as ()."""
+    text = unicodedata.normalize("NFKC", text or "")
+    text = text.replace("〔", "(").replace("〕", ")").replace("【", "(").replace("】", ")")
+    return re.sub(r"\s+", "", text).upper()
+
+
+@lru_cache(maxsize=1)
+def region_prefixes() -> tuple[str, ...]:
+    """Region words a name may start with: the province and city, and every division's name, with and
+    without its 市/区/县/旗 (longest first, so "赤峰市红山区" goes before "赤峰市")."""
+    from silvershield.core.models import Division
+
+    names = set(PROVINCE_PREFIXES)
+    for name in Division.objects.values_list("name", flat=True):
+        names.add(name)
+        if len(name) > 2 and name[-1] in "市区县旗盟":
+            names.add(name[:-1])
+    return tuple(sorted(names, key=len, reverse=True))
+
+
+@lru_cache(maxsize=1)
+def _region_re() -> re.Pattern[str]:
+    """Region words at the start of a name, repeated ("赤峰市红山区…"), leaving at least two characters."""
+    alternatives = "|".join(re.escape(p) for p in region_prefixes())
+    return re.compile(rf"^(?:{alternatives})+(?=..)")
+
+
+def strip_region(name: str) -> str:
+    """"赤峰市顺康…" → "顺康…"; also "顺康(赤峰)…" → "顺康…" (a region in brackets)."""
+    name = _region_re().sub("", name, count=1)
+    return re.sub(r"\((?:[^()]{1,12})\)", "", name) or name
+
+
+def branch_parent(name: str) -> str | None:
+    """"XX有限公司赤峰分公司" → "XX有限公司"; None when the name is not a branch's."""
+    match = BRANCH_RE.match(normalise(name))
+    return match.group("parent") if match else None
+
+
+def strip_legal_form(name: str) -> str:
+    for form in LEGAL_FORMS:
+        if name.endswith(form) and len(name) > len(form):
+            return name[: -len(form)]
+    return name
+
+
+@lru_cache(maxsize=100_000)
+def core_name(name: str) -> str:
+    """The distinctive part: no region, no branch, no legal form, no shop word.
+
+    赤峰顺康健康科技有限公司 → 顺康健康科技; 顺康养生馆 → 顺康; 顺康(赤峰)健康科技有限责任公司 → 顺康健康科技.
+    """
+    text = normalise(name)
+    text = branch_parent(text) or text
+    text = strip_region(text)
+    text = strip_legal_form(text)
+    for suffix in SHOP_SUFFIXES:
+        if text.endswith(suffix) and len(text) > len(suffix) + 1:
+            text = text[: -len(suffix)]
+            break
+    return strip_legal_form(text)
+
+
+@lru_cache(maxsize=100_000)
+def trade_name(name: str) -> str:
+    """The trade name (字号): the core without its industry words. 顺康健康科技 → 顺康; 顺康养生 → 顺康."""
+    text = core_name(name)
+    changed = True
+    while changed:
+        changed = False
+        for word in INDUSTRY_WORDS:
+            if text.endswith(word) and len(text) >= len(word) + 2:
+                text, changed = text[: -len(word)], True
+                break
+    return text
+
+
+def name_variants(name: str) -> dict[str, str]:
+    """Registered names this one may stand for, each with the rule that produced it (exact look-ups)."""
+    base = normalise(name)
+    variants: dict[str, str] = {}
+
+    def add(text: str, reason: str) -> None:
+        if text and text not in variants:
+            variants[text] = reason
+
+    add(base, "名称一致")
+    parent = branch_parent(base)
+    if parent:
+        add(parent, "分支机构名称，对应总公司")
+    for form in [base] + ([parent] if parent else []):
+        if form.endswith("有限责任公司"):
+            add(form[: -len("有限责任公司")] + "有限公司", "“有限责任公司”与“有限公司”")
+        elif form.endswith("有限公司"):
+            add(form[: -len("有限公司")] + "有限责任公司", "“有限责任公司”与“有限公司”")
+        elif form.endswith("公司"):
+            add(form[: -len("公司")] + "有限公司", "名称省略了“有限”")
+            add(form[: -len("公司")] + "有限责任公司", "名称省略了“有限”")
+    # Both bracket widths: the registry holds what the registration clerk typed.
+    for text, reason in list(variants.items()):
+        full = text.replace("(", "（").replace(")", "）")
+        if full != text:
+            variants.setdefault(full, reason if reason != "名称一致" else "全角/半角括号不同")
+    if name.strip() != base:
+        variants.setdefault(name.strip(), "名称一致")
+    return variants
+
+
+def _upper(prefix: str) -> str:
+    return prefix[:-1] + chr(ord(prefix[-1]) + 1)
+
+
+def _prefix_ranges(queryset: QuerySet[Entity], column: str, prefixes: list[str]) -> QuerySet[Entity]:
+    """Rows whose `column` starts with any of `prefixes`, as B-tree ranges (col >= p AND col < p'), which an
+    index serves under any collation, unlike LIKE. Written as one SQL condition because building
+    dozens of Q objects costs more than the look-up itself."""
+    from django.db import connection
+
+    qn = connection.ops.quote_name
+    col = qn(column)  # unqualified: it must name the subquery's own table
+    prefixes = sorted({p for p in prefixes if p})
+    where = " OR ".join(f"({col} >= %s AND {col} < %s)" for _p in prefixes)
+    params = [v for p in prefixes for v in (p, _upper(p))]
+    # The ranges run unscoped in a subquery so that the planner uses the name index, not the division
+    # index the scoping filter would otherwise tempt it with (a scan of a whole county's entities);
+    # the scope is applied to the few rows found.
+    matching = Entity.objects.extra(where=[f"({where})"], params=params).order_by().values("pk")[:SUBQUERY_LIMIT]
+    return queryset.filter(pk__in=matching)
+
+
+@lru_cache(maxsize=10_000)
+def _initials(text: str) -> str:
+    from silvershield.entities.services import pinyin_initials
+
+    return pinyin_initials(text)
+
+
+def _is_subsequence(short: str, long: str) -> bool:
+    it = iter(long)
+    return all(ch in it for ch in short)
+
+
+@lru_cache(maxsize=1)
+def _shop_name_fields() -> tuple[str, ...]:
+    names = {f.name for f in Entity._meta.get_fields()}
+    return tuple(n for n in ("trade_name", "shop_name", "shop_names") if n in names)
+
+
+def _phone_indexed() -> bool:
+    f = Entity._meta.get_field("phone")
+    return bool(f.db_index or f.unique)
+
+
+# --- the look-up ----------------------------------------------------------------------------------
+
+
+def find_entity_candidates(
+    *,
+    name: str = "",
+    uscc: str = "",
+    address: str = "",
+    phone: str = "",
+    queryset: QuerySet[Entity] | None = None,
+    limit: int = 10,
+) -> list[EntityCandidate]:
+    """Registered entities the party may be, best first, each with its reasons (Chinese, for the page)."""
+    queryset = queryset if queryset is not None else Entity.objects.all()
+    queryset = queryset.select_related(None).only("pk", "uscc", "name", "address", "phone", "division_id", "name_initials", *_shop_name_fields())
+    found: dict[int, EntityCandidate] = {}
+
+    def candidate(entity: Entity) -> EntityCandidate:
+        if entity.pk not in found:
+            found[entity.pk] = EntityCandidate(entity=entity, score=0)
+        return found[entity.pk]
+
+    uscc = normalise(uscc)
+    name = (name or "").strip()
+    exact = Q(pk__in=[])
+    if uscc:
+        exact |= Q(uscc=uscc)
+    variants = name_variants(name) if name else {}
+    if variants:
+        exact |= Q(name__in=list(variants))
+    if phone and _phone_indexed():
+        exact |= Q(phone=phone.strip())
+    for entity in queryset.filter(exact).order_by()[:50]:
+        c = candidate(entity)
+        if uscc and entity.uscc == uscc:
+            c.add(100, "统一社会信用代码一致")
+        reason = variants.get(entity.name) or variants.get(normalise(entity.name))
+        if reason:
+            c.add(97 if reason == "名称一致" else 92, reason)
+
+    core = core_name(name) if name else ""
+    trade = trade_name(name) if name else ""
+    if len(core) >= 2:
+        stems = {core}
+        if len(trade) >= 2:
+            stems.add(trade)
+        prefixes = [region + stem for stem in stems for region in ("", *region_prefixes())]
+        for entity in _prefix_ranges(queryset, "name", prefixes).order_by()[:PREFIX_LIMIT]:
+            candidate(entity)
+        initials = _initials(trade if len(trade) >= 2 else core)
+        if len(initials) >= 2:
+            # The initials of the name without its region start with the trade name's: one range per region.
+            prefixes = [region + initials for region in {"", *(_initials(r) for r in region_prefixes())}]
+            for entity in _prefix_ranges(queryset, "name_initials", prefixes).order_by()[:INITIALS_LIMIT]:
+                c = candidate(entity)
+                if "拼音首字母相同" not in c.reasons:
+                    c.reasons.append("拼音首字母相同")
+
+    address_n = normalise(address)
+    phone_n = re.sub(r"\D", "", phone or "")
+    shop_fields = _shop_name_fields()
+    for c in found.values():
+        _rank(c, name=name, core=core, trade=trade, address=address_n, phone=phone_n, shop_fields=shop_fields)
+    ranked = sorted(
+        (c for c in found.values() if c.score >= 50 or "统一社会信用代码一致" in c.reasons),
+        key=lambda c: (-c.score, c.entity.name, c.entity.pk),
+    )
+    return ranked[:limit]
+
+
+def _rank(
+    c: EntityCandidate, *, name: str, core: str, trade: str, address: str, phone: str, shop_fields: tuple[str, ...]
+) -> None:
+    entity = c.entity
+    if core:
+        entity_core = core_name(entity.name)
+        entity_trade = trade_name(entity.name)
+        similarity = fuzz.ratio(core, entity_core)
+        if entity_core == core:
+            c.add(90, "名称主体一致（省略了地区或组织形式）")
+        elif entity_core.startswith(core) or (len(core) >= 2 and _is_subsequence(core, entity_core) and len(core) < len(entity_core)):
+            c.add(80, f"可能是简称（“{core}”）")
+        elif similarity >= 70:
+            c.add(similarity * 0.9, f"名称相似（{similarity:.0f}%）")
+        if trade and len(trade) >= 2 and entity_trade == trade and entity_core != core:
+            c.add(75, f"字号相同（“{trade}”），可能是其门店或简称")
+        for field_name in shop_fields:
+            value = getattr(entity, field_name, "") or ""
+            names = value if isinstance(value, list | tuple) else re.split(r"[,，;；、\s]+", str(value))
+            if any(n and (normalise(n) == normalise(name) or core_name(n) == core) for n in names):
+                c.add(90, "与登记的门店名称/字号一致")
+        if "拼音首字母相同" in c.reasons and c.score < 60:
+            c.score = max(c.score, 55 + round(similarity / 10))
+    if address and entity.address:
+        similarity = fuzz.partial_ratio(address, normalise(entity.address))
+        if similarity >= 70:
+            c.reasons.append(f"地址相近（{similarity:.0f}%）")
+            c.score = min(100, c.score + round((similarity - 60) / 4))
+    if phone and entity.phone and re.sub(r"\D", "", entity.phone) == phone:
+        c.reasons.append("电话一致")
+        c.score = min(100, max(c.score, 70) + 10)
