@@ -7,7 +7,7 @@ from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from silvershield.ads.models import Ad, AdRule, Finding
+from silvershield.ads.models import Ad, AdRule, Finding, FindingReview, IngestBatch
 from silvershield.ads.services import save_rule, set_rule_enabled
 from silvershield.core.errors import InvalidInput
 
@@ -106,6 +106,35 @@ class AdAdmin(admin.ModelAdmin):
 class FindingAdmin(admin.ModelAdmin):
     list_display = ("ad", "article", "severity", "state", "created_at")
     list_filter = ("state", "severity", "article")
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_add_permission(self, request):
+        return False
+
+
+@admin.register(FindingReview)
+class FindingReviewAdmin(admin.ModelAdmin):
+    """Read-only: decisions are taken in the review queue; they are what the rulebook is tuned on."""
+
+    list_display = ("article", "decision", "excerpt", "note", "reviewed_by", "reviewed_at")
+    list_filter = ("decision", "article", "product_type")
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(IngestBatch)
+class IngestBatchAdmin(admin.ModelAdmin):
+    list_display = ("source", "bureau", "rows", "created", "duplicates", "skipped", "findings", "created_at")
+    list_filter = ("bureau",)
 
     def has_change_permission(self, request, obj=None):
         return False

@@ -30,6 +30,21 @@ class ProductType(models.TextChoices):
     OTHER = spec.OTHER, _("other")
 
 
+# Ingest also knows "investment" (issue 4): the checker has no rules of its own for it and checks such ads
+# as "other"; the Art. 25 rules apply to every type whenever the text speaks of returns.
+INVESTMENT = "investment"
+AD_PRODUCT_TYPES = [
+    *ProductType.choices[:5],
+    (INVESTMENT, _("investment")),
+    ProductType.choices[5],
+]
+
+
+def checker_product_type(product_type: str) -> str:
+    """The product type the checker runs an ad as."""
+    return spec.OTHER if product_type == INVESTMENT else product_type
+
+
 class Law(models.TextChoices):
     ADVERTISING_LAW = spec.ADVERTISING_LAW, _("Advertising Law (广告法)")
     FOOD_SAFETY_LAW = spec.FOOD_SAFETY_LAW, _("Food Safety Law (食品安全法)")
@@ -156,6 +171,30 @@ class AdRule(models.Model):
             raise ValidationError({"effective_to": _("Ends before it starts.")})
 
 
+class IngestBatch(models.Model):
+    """One ingest of ads (a file uploaded, a command run, an API call) and what became of its rows."""
+
+    bureau = models.ForeignKey(OrgUnit, on_delete=models.PROTECT, related_name="+", verbose_name=_("bureau"))
+    source = models.CharField(_("source"), max_length=200)
+    skip_bad = models.BooleanField(_("bad rows skipped"), default=False)
+    rows = models.PositiveIntegerField(_("rows read"), default=0)
+    created = models.PositiveIntegerField(_("ads added"), default=0)
+    duplicates = models.PositiveIntegerField(_("already recorded"), default=0)
+    skipped = models.PositiveIntegerField(_("bad rows skipped"), default=0)
+    findings = models.PositiveIntegerField(_("findings"), default=0)
+    errors = models.JSONField(_("errors"), default=list, blank=True)
+    created_by = models.ForeignKey(User, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(_("time"), default=timezone.now, editable=False)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("ad ingest")
+        verbose_name_plural = _("ad ingests")
+
+    def __str__(self) -> str:
+        return f"{self.source} ({self.created})"
+
+
 class Ad(models.Model):
     """An ad a monitor recorded: where and when it ran, who paid for it, what it sells, and its text.
 
@@ -164,6 +203,22 @@ class Ad(models.Model):
 
     bureau = models.ForeignKey(
         OrgUnit, on_delete=models.PROTECT, related_name="ads", verbose_name=_("bureau")
+    )
+    division = models.ForeignKey(
+        "core.Division",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("division"),
+    )
+    batch = models.ForeignKey(
+        IngestBatch, null=True, blank=True, on_delete=models.SET_NULL, related_name="ads", verbose_name=_("ingest")
+    )
+    advertiser_uscc = models.CharField(_("advertiser USCC"), max_length=18, blank=True)
+    finding_count = models.PositiveIntegerField(_("findings"), default=0, editable=False)
+    lead = models.ForeignKey(
+        "leads.Lead", null=True, blank=True, on_delete=models.SET_NULL, related_name="+", verbose_name=_("lead")
     )
     medium = models.CharField(_("medium"), max_length=20, choices=Medium.choices)
     outlet = models.CharField(_("outlet"), max_length=200, blank=True)
@@ -178,7 +233,7 @@ class Ad(models.Model):
         verbose_name=_("registered entity"),
     )
     product_name = models.CharField(_("product"), max_length=200, blank=True)
-    product_type = models.CharField(_("product type"), max_length=20, choices=ProductType.choices)
+    product_type = models.CharField(_("product type"), max_length=20, choices=AD_PRODUCT_TYPES)
     approval_numbers = models.JSONField(_("approval numbers shown"), default=list, blank=True)
     text = models.TextField(_("text"))
     fingerprint = models.CharField(max_length=64, editable=False)
@@ -193,7 +248,10 @@ class Ad(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["bureau", "fingerprint"], name="ad_fingerprint_unique")
         ]
-        indexes = [models.Index(fields=["bureau", "-published_at", "-id"], name="ad_bureau_time_idx")]
+        indexes = [
+            models.Index(fields=["bureau", "-published_at", "-id"], name="ad_bureau_time_idx"),
+            models.Index(fields=["division", "published_at"], name="ad_division_time_idx"),
+        ]
 
     def __str__(self) -> str:
         return self.product_name or f"#{self.pk}"
@@ -201,8 +259,8 @@ class Ad(models.Model):
 
 class FindingState(models.TextChoices):
     PENDING = "pending", _("awaiting review")
-    CONFIRMED = "confirmed", _("confirmed")
-    REJECTED = "rejected", _("rejected")
+    CONFIRMED = "confirmed", _("confirmed as a violation")
+    REJECTED = "rejected", _("rejected by review")
 
 
 class Finding(models.Model):
@@ -253,3 +311,37 @@ class Finding(models.Model):
     @property
     def excerpt(self) -> str:
         return self.ad.text[self.span_start : self.span_end]
+
+
+class Decision(models.TextChoices):
+    CONFIRMED = "confirmed", _("confirmed as a violation")
+    REJECTED = "rejected", _("rejected by review")
+
+
+class FindingReview(models.Model):
+    """A monitor's decision on a finding, kept for good (also when the ad goes) to tune the rulebook.
+
+    The rejection rate per rule (`silvershield ads rejection-rates`, the rulebook page) comes from here:
+    a rule most of whose findings are rejected is one to narrow.
+    """
+
+    finding = models.OneToOneField(
+        Finding, null=True, blank=True, on_delete=models.SET_NULL, related_name="review", verbose_name=_("finding")
+    )
+    rule = models.ForeignKey(AdRule, on_delete=models.PROTECT, related_name="reviews", verbose_name=_("rule"))
+    rule_version = models.PositiveIntegerField(_("rule version"))
+    article = models.CharField(_("article"), max_length=60)
+    excerpt = models.TextField(_("words found"))
+    product_type = models.CharField(_("product type"), max_length=20, choices=AD_PRODUCT_TYPES)
+    decision = models.CharField(_("decision"), max_length=20, choices=Decision.choices)
+    note = models.TextField(_("note"), blank=True)
+    reviewed_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+", verbose_name=_("reviewer"))
+    reviewed_at = models.DateTimeField(_("reviewed at"), default=timezone.now)
+
+    class Meta:
+        ordering = ["-reviewed_at", "-id"]
+        verbose_name = _("finding review")
+        verbose_name_plural = _("finding reviews")
+
+    def __str__(self) -> str:
+        return f"{self.article} {self.get_decision_display()}"

@@ -3,6 +3,9 @@
 silvershield ads check FILE.jsonl        one {"text", "product_type"} a line; "-" reads standard input
 silvershield ads evaluate                precision and recall per article on the labelled set
 silvershield ads benchmark --n 1000000   checker, `ads check` end to end, and a plain-regex baseline
+silvershield ads ingest FILE [--skip-bad] --user NAME   store ads (xlsx, csv, jsonl) with their findings
+silvershield ads benchmark-ingest --ads 1000000        generated ads into the configured database
+silvershield ads rejection-rates         per rule: findings reviewed and the share rejected
 """
 
 from __future__ import annotations
@@ -52,7 +55,11 @@ class Command(BaseCommand):
     help = "Ad monitoring: check ads against the rulebook, evaluate it, benchmark it."
 
     def add_arguments(self, parser):
-        actions = parser.add_subparsers(dest="action", required=True, metavar="{check,evaluate,benchmark}")
+        actions = parser.add_subparsers(
+            dest="action",
+            required=True,
+            metavar="{check,evaluate,benchmark,ingest,benchmark-ingest,rejection-rates}",
+        )
 
         def rulebook_options(sub):
             sub.add_argument(
@@ -90,7 +97,50 @@ class Command(BaseCommand):
         benchmark.add_argument("--skip-end-to-end", action="store_true")
         rulebook_options(benchmark)
 
+        ingest = actions.add_parser("ingest", help="store ads from an xlsx, csv or jsonl file, checked")
+        ingest.add_argument("file", help="the file (.xlsx, .csv, .jsonl)")
+        ingest.add_argument("--skip-bad", action="store_true", help="store the good rows, report the bad ones")
+        ingest.add_argument("--user", help="the ad monitor the ads are recorded by (username)")
+        ingest.add_argument("--bureau", help="bureau code, when no --user is given")
+
+        bench_ingest = actions.add_parser(
+            "benchmark-ingest", help="generate ads and ingest them into the configured database"
+        )
+        bench_ingest.add_argument("--ads", type=int, default=1_000_000)
+        bench_ingest.add_argument("--chunk", type=int, default=2000)
+        bench_ingest.add_argument("--seed", type=int, default=20261129)
+        bench_ingest.add_argument("--bureau", help="bureau code (default: the top bureau)")
+
+        actions.add_parser("rejection-rates", help="per rule: findings reviewed, confirmed, rejected")
+
     def handle(self, *args, action: str, **options):
+        if action == "ingest":
+            from silvershield.ads.ingest_command import run_ingest
+
+            run_ingest(self, options)
+            return
+        if action == "benchmark-ingest":
+            from silvershield.ads.ingest_benchmark import run_ingest_benchmark
+
+            if options["ads"] < 1:
+                raise CommandError("--ads 须为正整数")
+            run_ingest_benchmark(
+                n=options["ads"], chunk=options["chunk"], seed=options["seed"], bureau_code=options["bureau"],
+                write=self.stdout.write,
+            )
+            return
+        if action == "rejection-rates":
+            from silvershield.ads.queries import rejection_rates
+
+            rows = rejection_rates()
+            if not rows:
+                self.stdout.write("尚无审核记录")
+            for r in rows:
+                self.stdout.write(
+                    f"{r['article']}\t{r['rule__code']}\t审核 {r['reviewed']}\t确认 {r['confirmed']}"
+                    f"\t驳回 {r['rejected']}\t驳回率 {r['rate']:.0%}"
+                )
+            return
         rulebook = load_rulebook(no_db=options["no_db"], on=_parse_date(options["date"]))
         if action == "check":
             self.verbose = options["verbosity"] > 1
