@@ -86,6 +86,11 @@ class EntityOut(Schema):
     status_label: str
     registration_date: date | None
     is_elderly_related: bool
+    elderly_category: str
+    elderly_keywords: str
+    risk_tier: str
+    risk_score: float | None
+    risk_factors: list[dict]
     created_at: datetime
     updated_at: datetime
 
@@ -109,6 +114,11 @@ def entity_out(entity: Entity) -> dict[str, Any]:
         "status_label": str(entity.get_status_display()),
         "registration_date": entity.registration_date,
         "is_elderly_related": entity.is_elderly_related,
+        "elderly_category": entity.elderly_category,
+        "elderly_keywords": entity.elderly_keywords,
+        "risk_tier": entity.risk_tier,
+        "risk_score": float(entity.risk_score) if entity.risk_score is not None else None,
+        "risk_factors": entity.risk_factors or [],
         "created_at": entity.created_at,
         "updated_at": entity.updated_at,
     }
@@ -184,3 +194,32 @@ def correct_entity(
     _require_keeper(user)
     update_entity(entity=entity, actor=user, **_service_fields(payload, user))
     return entity_out(get_entity_for_user(user, entity_id))
+
+
+class GateAlertOut(Schema):
+    id: int
+    kind: str
+    state: str
+    entity_id: int
+    entity_name: str
+    open_leads: int
+    open_cases: int
+    unpaid_penalties: int
+    origin: str
+    created_at: datetime
+
+
+@router.get("/entity-alerts", response={200: list[GateAlertOut]})
+def list_gate_alerts(request: HttpRequest) -> list[dict[str, Any]]:
+    """Open gate alerts (deregistration with open matters, first visits) the person may see, newest first."""
+    from silvershield.entities.gates import open_gate_alerts
+
+    user: User = request.auth  # type: ignore[attr-defined]
+    return [
+        {
+            "id": a.pk, "kind": a.kind, "state": a.state, "entity_id": a.entity_id, "entity_name": a.entity.name,
+            "open_leads": a.open_leads, "open_cases": a.open_cases, "unpaid_penalties": a.unpaid_penalties,
+            "origin": a.origin, "created_at": a.created_at,
+        }
+        for a in open_gate_alerts(user)[:200]
+    ]

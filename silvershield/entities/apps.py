@@ -6,3 +6,8 @@ class EntitiesConfig(AppConfig):
     name = "silvershield.entities"
     label = "entities"
     verbose_name = _("Market entities")
+
+    def ready(self) -> None:
+        from silvershield.entities import signals
+
+        signals.connect()

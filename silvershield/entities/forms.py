@@ -13,7 +13,7 @@ from django.utils.translation import gettext_lazy
 
 from silvershield.core.models import User
 from silvershield.core.queries import reachable_divisions
-from silvershield.entities.models import Entity, EntityStatus
+from silvershield.entities.models import ElderlyCategory, Entity, EntityStatus, HazardSource, RiskTier
 from silvershield.entities.queries import search_entities
 
 
@@ -38,6 +38,15 @@ class EntityFilterForm(forms.Form):
         choices=[("", gettext_lazy("All")), ("yes", gettext_lazy("Yes")), ("no", gettext_lazy("No"))],
     )
 
+    tier = forms.ChoiceField(
+        label=gettext_lazy("Risk tier"), required=False, choices=[("", gettext_lazy("All")), *RiskTier.choices]
+    )
+    category = forms.ChoiceField(
+        label=gettext_lazy("Category"), required=False, choices=[("", gettext_lazy("All")), *ElderlyCategory.choices]
+    )
+    reason = forms.CharField(label=gettext_lazy("Matched keyword"), required=False, max_length=50)
+    first_visit = forms.BooleanField(label=gettext_lazy("Awaiting first visit"), required=False)
+
     def __init__(self, data: QueryDict, *, user: User):
         super().__init__(data)
         self.fields["division"].choices = [("", _("All"))] + [
@@ -60,4 +69,29 @@ class EntityFilterForm(forms.Form):
             queryset = queryset.filter(status=data["status"])
         if data.get("elderly"):
             queryset = queryset.filter(is_elderly_related=data["elderly"] == "yes")
+        if data.get("tier"):
+            queryset = queryset.filter(risk_tier=data["tier"])
+        if data.get("category"):
+            queryset = queryset.filter(elderly_category=data["category"])
+        if data.get("reason"):
+            queryset = queryset.filter(elderly_keywords__contains=data["reason"].strip())
+        if data.get("first_visit"):
+            queryset = queryset.filter(gate_alerts__kind="first_visit", gate_alerts__state__in=["open", "acknowledged"])
         return queryset
+
+
+class HazardForm(forms.Form):
+    description = forms.CharField(label=gettext_lazy("Hazard"), max_length=2000, widget=forms.Textarea(attrs={"rows": 2}))
+    found_on = forms.DateField(
+        label=gettext_lazy("Found on"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+    )
+    source = forms.ChoiceField(label=gettext_lazy("Found through"), choices=HazardSource.choices)
+    due_on = forms.DateField(
+        label=gettext_lazy("Rectify by"), required=False,
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+    )
+
+
+class ImportForm(forms.Form):
+    file = forms.FileField(label=gettext_lazy("File (.xlsx or .csv)"))
+    skip_bad = forms.BooleanField(label=gettext_lazy("Import the good rows and skip the bad ones"), required=False)

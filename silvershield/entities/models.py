@@ -5,14 +5,44 @@ from __future__ import annotations
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
-from silvershield.core.models import Division
+from silvershield.core.models import Division, User
 
 
 class EntityStatus(models.TextChoices):
     ACTIVE = "active", _("active")
     DEREGISTERING = "deregistering", _("deregistering")
     DEREGISTERED = "deregistered", _("deregistered")
+
+
+class ElderlyCategory(models.TextChoices):
+    """What kind of elderly-related business an entity is (DOMAIN.md measure 4)."""
+
+    ELDERLY_CARE = "elderly_care", _("elderly care")
+    HEALTH_FOOD = "health_food", _("health food and health products")
+    FOOD = "food", _("food")
+    MEDICAL_DEVICE = "medical_device", _("medical devices")
+    DRUG = "drug", _("drugs")
+    WELLNESS_TRAVEL = "wellness_travel", _("wellness and elderly travel")
+    THERAPY = "therapy", _("physiotherapy and wellness services")
+
+
+class CreditStatus(models.TextChoices):
+    """Where the entity stands on the credit lists (经营异常名录 / 严重违法失信名单)."""
+
+    NONE = "", _("not listed")
+    ABNORMAL = "abnormal", _("list of abnormal operations")
+    SERIOUS = "serious", _("list of serious illegal and dishonest entities")
+
+
+class RiskTier(models.TextChoices):
+    """The four credit-risk classes of 国市监信发〔2022〕6号 (DOMAIN.md C.7)."""
+
+    A = "A", _("A (low)")
+    B = "B", _("B (general)")
+    C = "C", _("C (higher)")
+    D = "D", _("D (high)")
 
 
 class Entity(models.Model):
@@ -33,6 +63,17 @@ class Entity(models.Model):
     registration_date = models.DateField(_("registration date"), null=True, blank=True)
     is_elderly_related = models.BooleanField(_("elderly-related"), default=False, db_index=True)
     name_initials = models.CharField(_("pinyin initials"), max_length=100, blank=True, db_index=True)
+    # Measure 4 (entities.detection and entities.risk write these; derived, so not audited per change):
+    elderly_category = models.CharField(
+        _("category"), max_length=30, choices=ElderlyCategory.choices, blank=True, db_index=True
+    )
+    elderly_reasons = models.JSONField(_("matched reasons"), default=list, blank=True)
+    elderly_keywords = models.CharField(_("matched keywords"), max_length=300, blank=True)
+    credit_status = models.CharField(_("credit list"), max_length=20, choices=CreditStatus.choices, blank=True, default="")
+    risk_score = models.DecimalField(_("risk score"), max_digits=9, decimal_places=2, null=True, blank=True)
+    risk_tier = models.CharField(_("risk tier"), max_length=1, choices=RiskTier.choices, blank=True, db_index=True)
+    risk_factors = models.JSONField(_("contributing factors"), default=list, blank=True)
+    risk_computed_at = models.DateTimeField(_("risk computed at"), null=True, blank=True)
     created_at = models.DateTimeField(default=timezone.now, editable=False)
     updated_at = models.DateTimeField(default=timezone.now, editable=False)
 
@@ -44,3 +85,247 @@ class Entity(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+# --- measure 4: elderly-related detection, risk tiers, hazard ledger, gates -------------------------------
+
+
+class _RuleDates(models.Model):
+    """Law as data: every rule row names its source and the dates it is in force."""
+
+    source = models.CharField(_("source"), max_length=300, blank=True)
+    effective_from = models.DateField(_("effective from"), null=True, blank=True)
+    effective_to = models.DateField(_("effective to"), null=True, blank=True)
+    active = models.BooleanField(_("active"), default=True)
+
+    class Meta:
+        abstract = True
+
+
+class ElderlyRule(_RuleDates):
+    """One keyword of the rulebook that marks an entity as elderly-related (涉老), with its category.
+
+    Matched against the business scope, the name, or both; the matched keywords are stored on the entity
+    as its reasons and shown on its page.
+    """
+
+    class Where(models.TextChoices):
+        SCOPE = "scope", _("business scope")
+        NAME = "name", _("name")
+        BOTH = "both", _("name or business scope")
+
+    keyword = models.CharField(_("keyword"), max_length=50)
+    where = models.CharField(_("matched in"), max_length=10, choices=Where.choices, default=Where.BOTH)
+    category = models.CharField(_("category"), max_length=30, choices=ElderlyCategory.choices)
+    note = models.CharField(_("note"), max_length=300, blank=True)
+
+    class Meta:
+        ordering = ["category", "keyword"]
+        verbose_name = _("elderly-related rule")
+        verbose_name_plural = _("elderly-related rules")
+
+    def __str__(self) -> str:
+        return self.keyword
+
+
+class RiskFactor(models.TextChoices):
+    COMPLAINTS = "complaints", _("complaints and reports")
+    LEADS = "leads", _("leads")
+    OPEN_LEADS = "open_leads", _("open leads")
+    CASES = "cases", _("cases")
+    PENALTIES = "penalties", _("penalties")
+    AD_FINDINGS = "ad_findings", _("confirmed ad findings")
+    INSPECTION_ISSUES = "inspection_issues", _("inspections with problems")
+    INSPECTION_SERIOUS = "inspection_serious", _("inspections with serious problems")
+    OPEN_HAZARDS = "open_hazards", _("open hazards")
+    CHAIN = "chain", _("chain membership")
+    CREDIT_ABNORMAL = "credit_abnormal", _("on the list of abnormal operations")
+    CREDIT_SERIOUS = "credit_serious", _("on the list of serious illegal and dishonest entities")
+    CATEGORY = "category", _("category")
+
+
+class RiskWeight(_RuleDates):
+    """Points per unit of one risk factor; `cap` limits the points one factor can give.
+
+    For the factor "category" the row applies to entities of `category`.
+    """
+
+    factor = models.CharField(_("factor"), max_length=30, choices=RiskFactor.choices)
+    category = models.CharField(_("category"), max_length=30, choices=ElderlyCategory.choices, blank=True)
+    weight = models.DecimalField(_("points per unit"), max_digits=7, decimal_places=2)
+    cap = models.DecimalField(_("maximum points"), max_digits=7, decimal_places=2, null=True, blank=True)
+
+    class Meta:
+        ordering = ["factor", "category"]
+        verbose_name = _("risk weight")
+        verbose_name_plural = _("risk weights")
+
+    def __str__(self) -> str:
+        return f"{self.get_factor_display()} {self.category}".strip()
+
+
+class RiskTierRule(_RuleDates):
+    """The score from which an entity is in a tier, and how often the tier is inspected.
+
+    No national figures exist for the inspection ratio and frequency (DOMAIN.md C.7: the national text
+    sets none; Inner Mongolia's are UNVERIFIED): the defaults are the 大庆/林甸 example, to be set locally.
+    """
+
+    tier = models.CharField(_("tier"), max_length=1, choices=RiskTier.choices)
+    min_score = models.DecimalField(_("from score"), max_digits=7, decimal_places=2)
+    inspection_ratio = models.DecimalField(
+        _("inspection ratio (%)"), max_digits=5, decimal_places=2,
+        help_text=_("Share of the tier drawn for random inspection. No national figure exists: set it locally."),
+    )
+    inspections_per_year = models.DecimalField(
+        _("inspections per year"), max_digits=5, decimal_places=2,
+        help_text=_("No national figure exists: set it locally."),
+    )
+    meaning = models.CharField(_("meaning"), max_length=300, blank=True)
+
+    class Meta:
+        ordering = ["tier"]
+        verbose_name = _("risk tier rule")
+        verbose_name_plural = _("risk tier rules")
+
+    def __str__(self) -> str:
+        return self.tier
+
+
+class InspectionResult(models.TextChoices):
+    OK = "ok", _("no problems")
+    ISSUES = "issues", _("problems found")
+    SERIOUS = "serious", _("serious problems")
+
+
+class Inspection(models.Model):
+    """An on-site inspection or first visit of an entity and its result (an input of the risk score)."""
+
+    entity = models.ForeignKey(Entity, on_delete=models.CASCADE, related_name="inspections", verbose_name=_("entity"))
+    inspected_on = models.DateField(_("inspected on"))
+    result = models.CharField(_("result"), max_length=10, choices=InspectionResult.choices)
+    note = models.TextField(_("note"), blank=True)
+    inspector = models.ForeignKey(User, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+
+    class Meta:
+        ordering = ["-inspected_on", "-id"]
+        verbose_name = _("inspection")
+        verbose_name_plural = _("inspections")
+
+
+class HazardSource(models.TextChoices):
+    INSPECTION = "inspection", _("inspection")
+    LEAD = "lead", _("lead")
+    CASE = "case", _("case")
+    AD = "ad", _("ad monitoring")
+    COMPLAINT = "complaint", _("complaint")
+    OTHER = "other", _("other")
+
+
+class HazardStatus(models.TextChoices):
+    OPEN = "open", _("to be rectified")
+    RECTIFYING = "rectifying", _("rectifying")
+    RECTIFIED = "rectified", _("rectified")
+
+
+class HazardItem(models.Model):
+    """One item of the risk and hazard ledger (风险隐患台账) of an entity: what was found, when, from
+    where, who owns it, and how rectification stands. Every change leaves an audit event."""
+
+    entity = models.ForeignKey(Entity, on_delete=models.CASCADE, related_name="hazards", verbose_name=_("entity"))
+    description = models.TextField(_("hazard"))
+    found_on = models.DateField(_("found on"))
+    source = models.CharField(_("found through"), max_length=20, choices=HazardSource.choices)
+    owner = models.ForeignKey(
+        User, null=True, blank=True, on_delete=models.PROTECT, related_name="+", verbose_name=_("owner")
+    )
+    status = models.CharField(_("rectification"), max_length=20, choices=HazardStatus.choices, default=HazardStatus.OPEN)
+    due_on = models.DateField(_("rectify by"), null=True, blank=True)
+    done_on = models.DateField(_("rectified on"), null=True, blank=True)
+    created_by = models.ForeignKey(User, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+
+    class Meta:
+        ordering = ["-found_on", "-id"]
+        verbose_name = _("hazard item")
+        verbose_name_plural = _("hazard items")
+        constraints = [
+            models.CheckConstraint(
+                condition=~models.Q(status="rectified") | models.Q(done_on__isnull=False),
+                name="hazard_rectified_has_date",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.description[:40]
+
+
+class AlertKind(models.TextChoices):
+    DEREGISTRATION = "deregistration", _("deregistration with open matters")
+    FIRST_VISIT = "first_visit", _("first visit of a new elderly-related registration")
+
+
+class AlertState(models.TextChoices):
+    OPEN = "open", pgettext_lazy("gate alert", "open")
+    ACKNOWLEDGED = "acknowledged", pgettext_lazy("gate alert", "acknowledged")
+    RESOLVED = "resolved", pgettext_lazy("gate alert", "resolved")
+
+
+class GateAlert(models.Model):
+    """A gate of measure 4 that the registration section must act on.
+
+    Deregistration: the entity moved to deregistration while leads or cases about it were open or a fine
+    was not yet executed (`open_leads`, `open_cases`, `unpaid_penalties` as found then). First visit: a
+    newly registered entity whose scope is elderly-related, to be visited once.
+    """
+
+    entity = models.ForeignKey(Entity, on_delete=models.CASCADE, related_name="gate_alerts", verbose_name=_("entity"))
+    kind = models.CharField(_("kind"), max_length=20, choices=AlertKind.choices)
+    state = models.CharField(_("state"), max_length=20, choices=AlertState.choices, default=AlertState.OPEN, db_index=True)
+    to_status = models.CharField(_("new status"), max_length=20, blank=True)
+    open_leads = models.PositiveIntegerField(_("open leads"), default=0)
+    open_cases = models.PositiveIntegerField(_("open cases"), default=0)
+    unpaid_penalties = models.PositiveIntegerField(_("unexecuted penalties"), default=0)
+    detail = models.JSONField(default=dict, blank=True)
+    origin = models.CharField(_("raised by"), max_length=100, blank=True)
+    created_at = models.DateTimeField(_("raised at"), default=timezone.now, db_index=True)
+    acknowledged_by = models.ForeignKey(User, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    acknowledged_at = models.DateTimeField(null=True, blank=True)
+    resolved_by = models.ForeignKey(User, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    resolved_at = models.DateTimeField(null=True, blank=True)
+    resolution = models.TextField(_("resolution"), blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("gate alert")
+        verbose_name_plural = _("gate alerts")
+        indexes = [models.Index(fields=["state", "kind"], name="gate_alert_state_idx")]
+
+
+class ImportRun(models.Model):
+    """One import of business-registration data, with its counts and its row-level report."""
+
+    class Status(models.TextChoices):
+        RUNNING = "running", _("running")
+        DONE = "done", _("imported")
+        REJECTED = "rejected", _("rejected: nothing written")
+
+    file_name = models.CharField(_("file"), max_length=255)
+    skip_bad = models.BooleanField(_("skip bad rows"), default=False)
+    status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.RUNNING)
+    rows = models.PositiveIntegerField(_("rows"), default=0)
+    created = models.PositiveIntegerField(_("new"), default=0)
+    updated = models.PositiveIntegerField(_("changed"), default=0)
+    unchanged = models.PositiveIntegerField(_("unchanged"), default=0)
+    bad = models.PositiveIntegerField(_("bad rows"), default=0)
+    alerts = models.PositiveIntegerField(_("gate alerts"), default=0)
+    report = models.JSONField(_("row report"), default=list, blank=True)
+    started_by = models.ForeignKey(User, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    started_at = models.DateTimeField(default=timezone.now)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-started_at", "-id"]
+        verbose_name = _("entity import")
+        verbose_name_plural = _("entity imports")

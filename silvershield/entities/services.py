@@ -12,11 +12,21 @@ from silvershield.core.audit import diff_fields, record_event, snapshot
 from silvershield.core.errors import InvalidInput
 from silvershield.core.identifiers import InvalidIdentifier, validate_phone, validate_uscc
 from silvershield.core.models import AuditEvent, Division, User
-from silvershield.entities.models import Entity, EntityStatus
+from silvershield.entities.detection import Detector
+from silvershield.entities.models import (
+    CreditStatus,
+    Entity,
+    EntityStatus,
+    HazardItem,
+    HazardSource,
+    HazardStatus,
+    Inspection,
+    InspectionResult,
+)
 
 FIELDS = [
     "uscc", "name", "legal_representative", "address", "phone", "division", "business_scope", "status",
-    "registration_date", "is_elderly_related",
+    "registration_date", "is_elderly_related", "credit_status",
 ]
 
 
@@ -40,6 +50,10 @@ def _clean(data: dict[str, Any], *, partial: bool) -> dict[str, Any]:
             out["phone"] = validate_phone(out["phone"])
         except InvalidIdentifier as exc:
             raise InvalidInput(str(exc), field="phone") from exc
+    if out.get("registration_date") and not hasattr(out["registration_date"], "year"):
+        out["registration_date"] = _date(out["registration_date"], "registration_date", required=False)
+    if "credit_status" in out and (out["credit_status"] or "") not in CreditStatus.values:
+        raise InvalidInput("信用名单状态无效", field="credit_status")
     if "status" in out and out["status"] not in EntityStatus.values:
         raise InvalidInput("经营状态无效", field="status")
     if not partial or "division" in out:
@@ -52,22 +66,47 @@ def _clean(data: dict[str, Any], *, partial: bool) -> dict[str, Any]:
     return out
 
 
-def create_entity(*, actor: User | None, **fields: Any) -> Entity:
+def _detect(entity: Entity, *, explicit_flag: bool | None) -> None:
+    """Elderly-related detection from name and scope (entities.detection); an explicit flag wins."""
+    found = Detector().detect(entity.name, entity.business_scope)
+    entity.elderly_category = found.category
+    entity.elderly_reasons = found.reasons
+    entity.elderly_keywords = found.reason_text[:300]
+    entity.is_elderly_related = found.elderly if explicit_flag is None else explicit_flag
+
+
+def create_entity(*, actor: User | None, origin: str = "登记", **fields: Any) -> Entity:
+    """Register an entity; a new elderly-related registration is flagged for a first visit."""
+    from silvershield.entities.gates import check_deregistration, flag_first_visits
+    from silvershield.entities.risk import recompute_risk
+
+    explicit = fields.pop("is_elderly_related", None)
     data = _clean(fields, partial=False)
     data["name_initials"] = pinyin_initials(data["name"])
     try:
         with transaction.atomic():
-            entity = Entity.objects.create(**data)
+            entity = Entity(**data)
+            _detect(entity, explicit_flag=explicit)
+            entity.save()
+            data["is_elderly_related"] = entity.is_elderly_related
             record_event(
                 subject=entity, actor=actor, action=AuditEvent.Action.CREATE,
                 changes={k: (None, v) for k, v in data.items() if v not in ("", None)},
             )
+            flag_first_visits([entity], actor=actor, origin=origin)
+            check_deregistration([entity], actor=actor, origin=origin)
+            recompute_risk([entity.pk])
     except IntegrityError as exc:
         raise InvalidInput("该统一社会信用代码已登记", field="uscc") from exc
+    entity.refresh_from_db()
     return entity
 
 
-def update_entity(*, entity: Entity, actor: User | None, **fields: Any) -> Entity:
+def update_entity(*, entity: Entity, actor: User | None, origin: str = "更正登记信息", **fields: Any) -> Entity:
+    """Correct an entity. A move to deregistration passes the deregistration gate (entities.gates)."""
+    from silvershield.entities.gates import check_deregistration
+    from silvershield.entities.risk import recompute_risk
+
     unknown = set(fields) - set(FIELDS)
     if unknown:
         raise InvalidInput("不能修改这些字段：" + "、".join(sorted(unknown)), field=sorted(unknown)[0])
@@ -82,9 +121,127 @@ def update_entity(*, entity: Entity, actor: User | None, **fields: Any) -> Entit
                 setattr(locked, key, value)
             changes = diff_fields(before, data)
             if changes:
+                if {"name", "business_scope"} & set(changes) or "is_elderly_related" in data:
+                    _detect(locked, explicit_flag=data.get("is_elderly_related"))
                 locked.updated_at = timezone.now()
                 locked.save()
                 record_event(subject=locked, actor=actor, action=AuditEvent.Action.UPDATE, changes=changes)
+                if "status" in changes:
+                    check_deregistration([locked], actor=actor, origin=origin)
+                recompute_risk([locked.pk])
     except IntegrityError as exc:
         raise InvalidInput("该统一社会信用代码已登记", field="uscc") from exc
     return locked
+
+
+# --- the risk and hazard ledger, inspections ----------------------------------------------------------
+
+
+def _date(value: Any, field: str, *, required: bool) -> Any:
+    from datetime import date
+
+    if value in (None, ""):
+        if required:
+            raise InvalidInput("请填写日期", field=field)
+        return None
+    if isinstance(value, date):
+        return value
+    try:
+        return date.fromisoformat(str(value))
+    except ValueError as exc:
+        raise InvalidInput("日期格式应为 YYYY-MM-DD", field=field) from exc
+
+
+def add_hazard(
+    *, entity: Entity, actor: User | None, description: str, found_on: Any, source: str,
+    owner: User | None = None, due_on: Any = None,
+) -> HazardItem:
+    """Enter a hazard in the entity's risk and hazard ledger (风险隐患台账)."""
+    from silvershield.entities.risk import recompute_risk
+
+    description = (description or "").strip()
+    if not description:
+        raise InvalidInput("请描述风险隐患", field="description")
+    if source not in HazardSource.values:
+        raise InvalidInput("来源无效", field="source")
+    found = _date(found_on, "found_on", required=True)
+    due = _date(due_on, "due_on", required=False)
+    if due is not None and due < found:
+        raise InvalidInput("整改期限不能早于发现日期", field="due_on")
+    with transaction.atomic():
+        item = HazardItem.objects.create(
+            entity=entity, description=description, found_on=found, source=source, owner=owner, due_on=due,
+            created_by=actor,
+        )
+        record_event(
+            subject=item, actor=actor, action=AuditEvent.Action.CREATE,
+            changes={"entity": (None, entity.pk), "description": (None, description), "found_on": (None, found),
+                     "source": (None, source), "owner": (None, owner), "due_on": (None, due)},
+        )
+        recompute_risk([entity.pk])
+    return item
+
+
+def update_hazard(
+    *, item: HazardItem, actor: User | None, status: str | None = None, due_on: Any = "-",
+    done_on: Any = "-", owner: Any = "-",
+) -> HazardItem:
+    """Change rectification status and dates or the owner; rectified needs the date it was done."""
+    from silvershield.entities.risk import recompute_risk
+
+    with transaction.atomic():
+        locked = HazardItem.objects.select_for_update().get(pk=item.pk)
+        before = snapshot(locked, ["status", "due_on", "done_on", "owner"])
+        if status is not None:
+            if status not in HazardStatus.values:
+                raise InvalidInput("整改状态无效", field="status")
+            locked.status = status
+        if due_on != "-":
+            locked.due_on = _date(due_on, "due_on", required=False)
+        if done_on != "-":
+            locked.done_on = _date(done_on, "done_on", required=False)
+        if owner != "-":
+            locked.owner = owner
+        if locked.status == HazardStatus.RECTIFIED and locked.done_on is None:
+            raise InvalidInput("已整改须填写整改完成日期", field="done_on")
+        if locked.done_on is not None and locked.done_on < locked.found_on:
+            raise InvalidInput("整改完成日期不能早于发现日期", field="done_on")
+        changes = diff_fields(before, snapshot(locked, ["status", "due_on", "done_on", "owner"]))
+        if changes:
+            locked.save()
+            record_event(subject=locked, actor=actor, action=AuditEvent.Action.UPDATE, changes=changes)
+            recompute_risk([locked.entity_id])
+    return locked
+
+
+def record_inspection(
+    *, entity: Entity, actor: User | None, inspected_on: Any, result: str, note: str = ""
+) -> Inspection:
+    """Record an inspection (or the first visit); resolves the entity's open first-visit alert."""
+    from silvershield.entities.models import AlertKind, AlertState, GateAlert
+    from silvershield.entities.risk import recompute_risk
+
+    if result not in InspectionResult.values:
+        raise InvalidInput("检查结果无效", field="result")
+    on = _date(inspected_on, "inspected_on", required=True)
+    with transaction.atomic():
+        inspection = Inspection.objects.create(
+            entity=entity, inspected_on=on, result=result, note=(note or "").strip(), inspector=actor
+        )
+        record_event(
+            subject=inspection, actor=actor, action=AuditEvent.Action.CREATE,
+            changes={"entity": (None, entity.pk), "inspected_on": (None, on), "result": (None, result)},
+        )
+        for alert in GateAlert.objects.select_for_update().filter(
+            entity=entity, kind=AlertKind.FIRST_VISIT, state__in=(AlertState.OPEN, AlertState.ACKNOWLEDGED)
+        ):
+            old = alert.state
+            alert.state, alert.resolved_by, alert.resolved_at = AlertState.RESOLVED, actor, timezone.now()
+            alert.resolution = f"已于{on:%Y-%m-%d}首次走访"
+            alert.save()
+            record_event(
+                subject=alert, actor=actor, action=AuditEvent.Action.TRANSITION, transition="resolved",
+                from_state=old, to_state=AlertState.RESOLVED, reason=alert.resolution,
+            )
+        recompute_risk([entity.pk])
+    return inspection

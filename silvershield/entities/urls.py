@@ -8,4 +8,12 @@ urlpatterns = [
     path("", views.entity_list, name="list"),
     path("export.xlsx", views.export_entities, name="export"),
     path("<int:pk>/", views.entity_detail, name="detail"),
+    path("<int:pk>/hazards/", views.add_hazard_view, name="add_hazard"),
+    path("hazards/", views.hazard_ledger, name="hazards"),
+    path("hazards/export.xlsx", views.export_hazards, name="export_hazards"),
+    path("hazards/<int:pk>/", views.update_hazard_view, name="update_hazard"),
+    path("alerts/", views.alert_list, name="alerts"),
+    path("alerts/<int:pk>/", views.alert_action, name="alert_action"),
+    path("import/", views.import_view, name="import"),
+    path("import/<int:pk>/", views.import_run, name="import_run"),
 ]
