@@ -56,6 +56,13 @@ def _check_execute(case: Case, actor: User, params: Params) -> None:
         raise InvalidInput("请填写执行情况", field="execution_note")
 
 
+def _check_strike_off(case: Case, actor: User, params: Params) -> None:
+    """The strike-off checklist (board/checklist.py): refused with exactly what is missing."""
+    from silvershield.board.checklist import require_case_checklist
+
+    require_case_checklist(case)
+
+
 WORKERS = frozenset({Role.INVESTIGATOR, Role.UNIT_HEAD})
 
 CASE_TRANSITIONS = TransitionTable(
@@ -102,7 +109,7 @@ CASE_TRANSITIONS = TransitionTable(
         ),
         Transition(
             name="strike_off", label=_("Strike off"), sources=(S.CLOSED,), target=S.STRUCK_OFF,
-            roles=frozenset({Role.LEGAL_OFFICER}),
+            roles=frozenset({Role.LEGAL_OFFICER}), check=_check_strike_off,
             apply=lambda case, actor, params: {"struck_off_at": timezone.now()},
         ),
         Transition(
