@@ -7,6 +7,7 @@ nothing loads from a CDN — government intranets are closed (DESIGN.md section 
 
 from ninja import NinjaAPI
 
+from silvershield.ads.api import router as ads_router
 from silvershield.cases.api import router as cases_router
 from silvershield.core.api import ReadableJSONRenderer, install_error_handlers
 from silvershield.core.api import router as core_router
@@ -33,3 +34,4 @@ api.add_router("", core_router)
 api.add_router("", leads_router)
 api.add_router("", cases_router)
 api.add_router("", entities_router)
+api.add_router("", ads_router)

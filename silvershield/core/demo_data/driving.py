@@ -109,6 +109,11 @@ def _run(plan: LeadPlan, step: Step, plans: list[LeadPlan], divisions: dict[str,
         plan.pk = lead.pk
         return
     lead = Lead.objects.get(pk=plan.pk)
+    if step.name in ("strike_off", "case:strike_off"):
+        # The strike-off checklist (board/checklist.py) holds: record first what an officer would.
+        from silvershield.board.demo import prepare_strike_off
+
+        prepare_strike_off(Case.objects.get(pk=lead.case_id) if step.name.startswith("case:") else lead, step.actor)
     if step.name.startswith("case:"):
         assert lead.case_id is not None
         run_case_transition(

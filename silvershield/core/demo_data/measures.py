@@ -12,3 +12,23 @@ from collections.abc import Callable
 Step = Callable[..., None]
 
 STEPS: list[tuple[str, Step]] = []
+
+from silvershield.entities import demo as _entities_demo  # noqa: E402
+
+STEPS.append(("entities: tiers, hazards, gates", _entities_demo.step))
+
+from silvershield.screening import demo as _screening_demo  # noqa: E402
+
+STEPS.append(("screening: meetings held and open", _screening_demo.run))
+
+from silvershield.portal import demo as _portal_demo  # noqa: E402
+
+STEPS.append(("portal: public reports with tracking codes", _portal_demo.step))
+
+from silvershield.ads.demo import seed_ads  # noqa: E402
+
+STEPS.append(("ad monitoring", seed_ads))
+
+from silvershield.intake import demo as _intake_demo  # noqa: E402
+
+STEPS.append(("channels: informants' reports, 12315 calls, referrals", _intake_demo.step))

@@ -15,41 +15,48 @@ from django.db import connection, transaction
 
 from silvershield.core.models import AuditEvent, User
 
-# Tables that hold what the seed writes, children before parents.
-_MODELS = (
-    "core.Notification",
-    "core.ApiToken",
-    "ads.Finding",
-    "ads.Ad",
-    "leads.CategoryCorrection",
-    "leads.Lead_assignees",
-    "cases.Case_officers",
-    "leads.Lead",
-    "cases.Case",
-    "entities.Entity",
-    "core.LinkageMember",
-    "core.Expert",
-    "core.Informant",
-    "core.Station",
-    "core.NumberSequence",
-    "core.AuditChainHead",
-    "admin.LogEntry",
-    "sessions.Session",
-    "core.User_groups",
-    "core.User_user_permissions",
+# The apps whose tables the seed writes into.
+_SEEDED_APPS = ("core", "intake", "portal", "ads", "leads", "screening", "entities", "board", "cases")
+# Reference data loaded by migrations (rules with their legal sources, the calendar, divisions): kept.
+# A new model is emptied by --flush unless it is named here.
+REFERENCE_MODELS = frozenset(
+    {
+        "core.Division",
+        "core.NumberingRule",
+        "core.CalendarDay",
+        "core.CalendarYear",
+        "core.ClockRule",
+        "ads.AdRule",
+        "leads.DuplicateRule",
+        "screening.RoutingRule",
+        "screening.ScreeningSetting",
+        "entities.ElderlyRule",
+        "entities.RiskWeight",
+        "entities.RiskTierRule",
+        "board.WarningRule",
+    }
 )
+# Emptied by hand: the audit history (behind triggers) and the people and units, which refer to
+# themselves and to each other.
+_BY_HAND = frozenset({"core.AuditEvent", "core.User", "core.OrgUnit"})
+_ALSO = ("admin.LogEntry", "sessions.Session")
+
+
+def seeded_models() -> list:
+    """Every model whose rows the seed writes, many-to-many tables first."""
+    chosen = [
+        model
+        for model in apps.get_models(include_auto_created=True)
+        if model._meta.app_label in _SEEDED_APPS
+        and model._meta.label not in REFERENCE_MODELS
+        and model._meta.label not in _BY_HAND
+    ]
+    chosen.sort(key=lambda model: not model._meta.auto_created)
+    return chosen + [apps.get_model(label) for label in _ALSO]
 
 
 def has_seeded_data() -> bool:
     return User.objects.exists()
-
-
-def _model(label: str):
-    app_label, name = label.split(".")
-    if "_" in name:  # an auto-created many-to-many table, e.g. Lead_assignees
-        owner, field_name = name.split("_", 1)
-        return getattr(apps.get_model(app_label, owner), field_name).through
-    return apps.get_model(app_label, name)
 
 
 def flush_demo_data() -> dict[str, int]:
@@ -70,9 +77,9 @@ def flush_demo_data() -> dict[str, int]:
                 raise RuntimeError(f"--flush supports SQLite and PostgreSQL, not {connection.vendor}")
             deleted["core.AuditEvent"] = AuditEvent.objects.count()
             cursor.execute(f"DELETE FROM {AuditEvent._meta.db_table}")
-        for label in _MODELS:
-            model = _model(label)
-            deleted[label] = model.objects.all()._raw_delete(model.objects.db)
+        # Foreign keys are checked at commit (deferred on both databases), so the order is free.
+        for model in seeded_models():
+            deleted[model._meta.label] = model.objects.all()._raw_delete(model.objects.db)
         # People and units refer to each other and to themselves; clear the links first.
         deleted["core.User"] = User.objects.all()._raw_delete(User.objects.db)
         org_unit = apps.get_model("core", "OrgUnit")

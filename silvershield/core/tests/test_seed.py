@@ -120,15 +120,17 @@ def test_seed_has_a_demo_account_for_every_role(seeded):
 
 def test_seed_entities_have_valid_credit_codes_and_a_quarter_are_elderly_related(seeded):
     codes = list(Entity.objects.values_list("uscc", "division_id"))
-    assert len(codes) == 300
+    # 300 seeded, plus the few a measure's demo step registers (e.g. a new shop flagged for a first visit).
+    assert 300 <= len(codes) <= 310
     assert all(is_valid_uscc(code) for code, _division in codes)
     assert all(code[2:8] in {division, "150400"} for code, division in codes)
     assert Entity.objects.filter(is_elderly_related=True).count() >= 75
-    assert Entity.objects.exclude(name_initials="").count() == 300
+    assert not Entity.objects.filter(name_initials="").exists()
 
 
 def test_seed_reaches_every_lead_state_and_outcome_and_every_case_state(seeded):
-    assert Lead.objects.count() == 200
+    # 200 planned leads, plus those the channels' own demo steps receive (portal, hotline, informants, ads).
+    assert Lead.objects.count() >= 200
     assert set(Lead.objects.values_list("state", flat=True)) == set(LeadState.values)
     assert set(Lead.objects.exclude(outcome="").values_list("outcome", flat=True)) == set(Outcome.values)
     assert set(Case.objects.values_list("state", flat=True)) == set(CaseState.values)

@@ -33,6 +33,32 @@ CHROMIUM_ARGS = [
 ]
 
 
+# One Playwright and one Chromium per test process. Several apps' conftest.py import these fixtures,
+# which registers a session fixture once per conftest; Playwright's sync API cannot be started twice
+# in one thread, so every copy hands out the same browser, and the first copy torn down at the end of
+# the session closes it.
+_SHARED: dict[str, object] = {}
+
+
+def _shared_browser():
+    if "browser" not in _SHARED:
+        from playwright.sync_api import sync_playwright
+
+        playwright = sync_playwright().start()
+        _SHARED["playwright"] = playwright
+        _SHARED["browser"] = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+    return _SHARED["browser"]
+
+
+def _close_shared_browser() -> None:
+    browser = _SHARED.pop("browser", None)
+    playwright = _SHARED.pop("playwright", None)
+    if browser is not None:
+        browser.close()
+    if playwright is not None:
+        playwright.stop()
+
+
 @pytest.fixture(scope="session")
 def chromium_browser():
     if not CHROMIUM.exists():
@@ -41,12 +67,8 @@ def chromium_browser():
             "`./dev test` installs it when run as root, or deselect them with -m 'not browser'.",
             pytrace=False,
         )
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-        yield browser
-        browser.close()
+    yield _shared_browser()
+    _close_shared_browser()
 
 
 @pytest.fixture
