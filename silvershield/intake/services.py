@@ -4,13 +4,10 @@ bulk insert that leaves the same audit events), and each is one transaction.
 
 from __future__ import annotations
 
-import hashlib
-import mimetypes
 from functools import lru_cache
 from types import SimpleNamespace
 from typing import Any
 
-from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import UploadedFile
 from django.db import connection, models, transaction
 from django.utils import timezone
@@ -18,62 +15,14 @@ from django.utils import timezone
 from silvershield.core.audit import _plain
 from silvershield.core.crypto import EncryptedTextField
 from silvershield.core.errors import InvalidInput
+from silvershield.core.uploads import store_attachment, validate_upload
 from silvershield.core.models import AuditChainHead, AuditEvent, Division, Informant, OrgUnit, Station, User
 from silvershield.core.queries import reachable_division_codes
-from silvershield.leads.models import Attachment, Channel, Lead, LeadState
-from silvershield.leads.services import _SECRET_FIELDS, create_lead
+from silvershield.leads.models import Channel, Lead, LeadState
+from silvershield.leads.services import _SECRET_FIELDS, complete_lead_fields, create_lead
 
-# Referral letters, inspection photos: documents and images only.
-ALLOWED_TYPES = {
-    ".pdf": "application/pdf", ".jpg": "image/jpeg", ".jpeg": "image/jpeg", ".png": "image/png",
-    ".doc": "application/msword", ".docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
-    ".ofd": "application/ofd",
-}
-MAX_ATTACHMENT_BYTES = 10 * 1024 * 1024
-_MAGIC = {".pdf": (b"%PDF",), ".jpg": (b"\xff\xd8\xff",), ".jpeg": (b"\xff\xd8\xff",), ".png": (b"\x89PNG",),
-          ".docx": (b"PK",), ".ofd": (b"PK",), ".doc": (b"\xd0\xcf\x11\xe0",)}
-
-
-def check_attachment(upload: UploadedFile, *, field: str = "attachment") -> tuple[bytes, str]:
-    """The file's bytes and type, or InvalidInput naming the field (shared validator when there is one)."""
-    try:  # the portal's shared validator (core/uploads.py), when it exists
-        from silvershield.core import uploads  # type: ignore[attr-defined]
-
-        validate = getattr(uploads, "validate_upload", None)
-    except ImportError:
-        validate = None
-    name = upload.name or ""
-    ext = ("." + name.rsplit(".", 1)[-1].lower()) if "." in name else ""
-    if ext not in ALLOWED_TYPES:
-        raise InvalidInput("附件类型不允许：只接受 PDF、JPG、PNG、Word、OFD 文件", field=field)
-    if upload.size > MAX_ATTACHMENT_BYTES:
-        raise InvalidInput("附件超过10 MB", field=field)
-    content = upload.read()
-    if not content:
-        raise InvalidInput("附件是空文件", field=field)
-    if not any(content.startswith(m) for m in _MAGIC.get(ext, (b"",))):
-        raise InvalidInput("附件内容与扩展名不符", field=field)
-    if validate is not None:
-        try:
-            validate(upload)
-        except Exception as exc:  # noqa: BLE001 - the shared validator's own messages are shown as they are
-            message = getattr(exc, "message", str(exc))
-            if isinstance(exc, InvalidInput) or hasattr(exc, "message"):
-                raise InvalidInput(message, field=field) from exc
-    return content, ALLOWED_TYPES.get(ext) or mimetypes.guess_type(name)[0] or "application/octet-stream"
-
-
-def _attach(lead: Lead, *, content: bytes, name: str, content_type: str, actor: User, description: str) -> None:
-    from silvershield.core.audit import record_event
-
-    attachment = Attachment(
-        lead=lead, original_name=name[:200], content_type=content_type, size=len(content),
-        sha256=hashlib.sha256(content).hexdigest(), description=description, uploaded_by=actor,
-    )
-    attachment.file.save(name, ContentFile(content), save=False)
-    attachment.save()
-    record_event(subject=lead, actor=actor, action=AuditEvent.Action.UPDATE,
-                 changes={"attachments": (None, name[:200])})
+# Referral letters, inspection photos: documents and images only (checked by core/uploads.py).
+ATTACHMENT_KINDS = ("pdf", "image", "docx", "doc", "ofd")
 
 
 def _check_external_ref(channel: str, ref: str) -> None:
@@ -98,14 +47,12 @@ def receive_lead(
         due = fields.get("sender_due_date")
         if due and fields.get("received_date") and due < fields["received_date"]:
             raise InvalidInput("办结期限不能早于收到日期", field="sender_due_date")
-    content = None
     if attachment is not None:
-        content, content_type = check_attachment(attachment)
+        validate_upload(attachment, field="attachment", kinds=ATTACHMENT_KINDS)
     with transaction.atomic():
         lead = create_lead(actor=actor, channel=channel, **fields)
-        if content is not None:
-            _attach(lead, content=content, name=attachment.name, content_type=content_type, actor=actor,
-                    description=attachment_description)
+        if attachment is not None:
+            store_attachment(lead=lead, uploaded_file=attachment, actor=actor, description=attachment_description)
     return lead
 
 
@@ -198,7 +145,8 @@ def bulk_create_hotline_leads(*, rows: list[dict[str, Any]], bureau: OrgUnit, ac
     lead_ids = _reserve_ids(Lead, len(rows))
     lead_rows = []
     for pk, row in zip(lead_ids, rows, strict=True):
-        data = {k: v for k, v in row.items() if k not in {"party_uscc", "division"}}
+        # What create_lead adds to every lead: the classifier's category and the duplicate keys.
+        data = complete_lead_fields({k: v for k, v in row.items() if k not in {"party_uscc", "division"}})
         data.update(
             id=pk, bureau_id=bureau.pk, division_id=row["division"], channel=Channel.HOTLINE,
             created_by_id=actor.pk if actor else None, created_at=now, updated_at=now,

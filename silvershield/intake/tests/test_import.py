@@ -35,6 +35,9 @@ def test_good_file_imports_every_row_with_audit_events(tmp_path, org, personas):
     assert first.reporter_phone == "13804761234" and first.division_id == "150402"
     assert first.received_date == date(2026, 3, 5) and first.victim_age == 72
     assert first.created_by == personas.legal_officer and first.bureau == org.hongshan
+    # Imported leads are classified and keyed for duplicates like every other lead.
+    assert first.category and first.product_domain and first.category_confidence is not None
+    assert first.reporter_phone_hash
     assert AuditEvent.objects.filter(subject_type="leads.lead", subject_id=first.pk, action="create").count() == 1
     event = AuditEvent.objects.get(subject_type="leads.lead", subject_id=first.pk)
     assert event.changes["reporter_phone"] == [None, "***"]
