@@ -56,7 +56,7 @@ class Entity(models.Model):
     name = models.CharField(_("name"), max_length=200, db_index=True)
     legal_representative = models.CharField(_("legal representative"), max_length=50, blank=True)
     address = models.CharField(_("address"), max_length=200, blank=True)
-    phone = models.CharField(_("phone"), max_length=30, blank=True)
+    phone = models.CharField(_("phone"), max_length=30, blank=True, db_index=True)
     division = models.ForeignKey(Division, on_delete=models.PROTECT, verbose_name=_("division"))
     business_scope = models.TextField(_("business scope"), blank=True)
     status = models.CharField(_("status"), max_length=20, choices=EntityStatus.choices, default=EntityStatus.ACTIVE)
