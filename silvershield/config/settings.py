@@ -167,6 +167,9 @@ STORAGES = {
     },
 }
 MEDIA_ROOT = Path(env("MEDIA_ROOT") or DATA_DIR / "media")
+# With plain static files (tests, `silvershield runserver` during development) whitenoise serves them
+# straight from the app folders, so no collectstatic is needed; production collects them first.
+WHITENOISE_USE_FINDERS = env_bool("SILVERSHIELD_PLAIN_STATIC") or DEBUG
 
 LOGGING = {
     "version": 1,

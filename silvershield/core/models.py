@@ -171,6 +171,17 @@ class User(AbstractUser):
         return bool(self.credential_number)
 
 
+class VenueKind(models.TextChoices):
+    """Where a grass-roots station sits: the places elderly people go."""
+
+    COMMUNITY = "community", _("residential community")
+    ELDERLY_UNIVERSITY = "elderly_university", _("university for the elderly")
+    PHARMACY = "pharmacy", _("pharmacy")
+    SUPERMARKET = "supermarket", _("supermarket")
+    FARM_MARKET = "farm_market", _("farmers' market")
+    OTHER = "other", _("other")
+
+
 class Station(models.Model):
     """A consumer-association grass-roots station or point (消协基层工作站（点）; Chifeng: 232)."""
 
@@ -179,7 +190,7 @@ class Station(models.Model):
     division = models.ForeignKey(Division, on_delete=models.PROTECT, verbose_name=_("division"))
     bureau = models.ForeignKey(OrgUnit, on_delete=models.PROTECT, related_name="stations", verbose_name=_("bureau"))
     address = models.CharField(_("address"), max_length=200, blank=True)
-    venue_kind = models.CharField(_("where"), max_length=30, blank=True)
+    venue_kind = models.CharField(_("where"), max_length=30, choices=VenueKind.choices, blank=True)
 
     class Meta:
         ordering = ["code"]

@@ -173,7 +173,10 @@ def referrals(request: HttpRequest) -> HttpResponse:
     _require(perms.can_view_network(request.user) or perms.can_enter_other_channels(request.user))
     page = Paginator(_sender_leads(request), 50).get_page(request.GET.get("page"))
     today = timezone.localdate()
-    return render(request, "intake/referrals.html", {"page": page, "today": today, "q": request.GET})
+    return render(
+        request, "intake/referrals.html",
+        {"page": page, "today": today, "q": request.GET, "can_enter": perms.can_enter_other_channels(request.user)},
+    )
 
 
 @login_required
@@ -250,7 +253,7 @@ def stations(request: HttpRequest) -> HttpResponse:
 def stations_export(request: HttpRequest) -> HttpResponse:
     _require(perms.can_view_network(request.user))
     _form, queryset = _station_list(request)
-    rows = ([s.code, s.name, s.division.name, s.bureau.name, s.address, s.venue_kind, s.members] for s in queryset)
+    rows = ([s.code, s.name, s.division.name, s.bureau.name, s.address, s.get_venue_kind_display(), s.members] for s in queryset)
     return xlsx_response(
         filename=f"{_('Stations')}-{timezone.localdate():%Y-%m-%d}.xlsx", title=_("Stations"),
         headers=[_("Code"), _("Name"), _("Division"), _("Bureau"), _("Address"), _("Where"), _("Members")],

@@ -122,7 +122,7 @@ def build_agenda(*, bureau: OrgUnit, meeting: Meeting | None = None, day: date |
             Item(
                 lead=lead,
                 group=rec.group,
-                due_soon=bool(lead.due_date and lead.due_date <= due_by),
+                due_soon=bool(lead.due_date and day <= lead.due_date <= due_by),  # overdue has its own badge
                 recommendation=rec,
                 decision=decisions.get(lead.pk),
                 cluster=cluster,

@@ -17,7 +17,7 @@ from django.db import transaction
 from silvershield.core.demo_data.fast_insert import assign_ids, insert_objects, reset_sequences
 from silvershield.core.models import AuditChainHead, AuditEvent
 
-IMPORT_REASON = "演示数据：由 silvershield seed 批量载入"
+IMPORT_REASON = "历史台账批量导入"
 
 
 def import_event(
