@@ -261,24 +261,32 @@ def stations_export(request: HttpRequest) -> HttpResponse:
     )
 
 
+def _registry_edit(request: HttpRequest, *, form_class, instance, save, saved: str, title: str, back: str):
+    """The one create/edit page of the informant network's registry (stations and informants alike)."""
+    form = form_class(request.POST or None, instance=instance, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        data = {k: form.cleaned_data[k] for k in form.Meta.fields}
+        try:
+            save(actor=request.user, data=data)
+        except DomainError as error:
+            _attach_error(form, error)
+        else:
+            messages.success(request, saved)
+            return redirect(back)
+    return render(request, "intake/registry_form.html", {"form": form, "title": title, "back": reverse(back)},
+                  status=400 if form.errors else 200)
+
+
 @login_required
 def station_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
     _require(perms.can_edit_network(request.user))
     station = get_station_for_user(request.user, pk) if pk else None
-    form = StationForm(request.POST or None, instance=station, user=request.user)
-    if request.method == "POST" and form.is_valid():
-        data = {k: form.cleaned_data[k] for k in form.Meta.fields}
-        try:
-            save_station(actor=request.user, station=station, data=data)
-        except DomainError as error:
-            _attach_error(form, error)
-        else:
-            messages.success(request, _("The station has been saved."))
-            return redirect("intake:stations")
-    return render(request, "intake/registry_form.html", {
-        "form": form, "title": _("Edit station") if station else _("New station"),
-        "back": reverse("intake:stations"),
-    }, status=400 if form.errors else 200)
+    return _registry_edit(
+        request, form_class=StationForm, instance=station,
+        save=lambda *, actor, data: save_station(actor=actor, station=station, data=data),
+        saved=_("The station has been saved."), title=_("Edit station") if station else _("New station"),
+        back="intake:stations",
+    )
 
 
 def _informant_list(request: HttpRequest):
@@ -325,20 +333,12 @@ def informants_export(request: HttpRequest) -> HttpResponse:
 def informant_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
     _require(perms.can_edit_network(request.user))
     informant = get_informant_for_user(request.user, pk) if pk else None
-    form = InformantForm(request.POST or None, instance=informant, user=request.user)
-    if request.method == "POST" and form.is_valid():
-        data = {k: form.cleaned_data[k] for k in form.Meta.fields}
-        try:
-            save_informant(actor=request.user, informant=informant, data=data)
-        except DomainError as error:
-            _attach_error(form, error)
-        else:
-            messages.success(request, _("The informant has been saved."))
-            return redirect("intake:informants")
-    return render(request, "intake/registry_form.html", {
-        "form": form, "title": _("Edit informant") if informant else _("New informant"),
-        "back": reverse("intake:informants"),
-    }, status=400 if form.errors else 200)
+    return _registry_edit(
+        request, form_class=InformantForm, instance=informant,
+        save=lambda *, actor, data: save_informant(actor=actor, informant=informant, data=data),
+        saved=_("The informant has been saved."), title=_("Edit informant") if informant else _("New informant"),
+        back="intake:informants",
+    )
 
 
 # --- statistics ---------------------------------------------------------------------------------------------------
