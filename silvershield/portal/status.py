@@ -9,6 +9,7 @@ the words say what was done and why there was no case.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import date
 
 from django.utils.translation import gettext_lazy as _
 
@@ -26,8 +27,9 @@ class PublicStatus:
     closed: bool  # Open311's "open"/"closed": a decision has been made
     merged: bool = False
     note: str = ""
-    received_date: str = ""
+    received_date: str = ""  # ISO, for the partner endpoints
     steps: list = field(default_factory=list)
+    received_on: date | None = None  # for the page, written as officials write dates
 
 
 _OUTCOME_WORDS = {
@@ -103,4 +105,5 @@ def public_status(lead: Lead) -> PublicStatus:
         note=(receipt.public_note if receipt else ""),
         received_date=lead.received_date.isoformat() if lead.received_date else "",
         steps=[str(s) for s in STEPS],
+        received_on=lead.received_date,
     )
