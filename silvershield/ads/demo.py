@@ -75,7 +75,7 @@ def seed_ads(*, rng: random.Random, org, today: date, **_ignored) -> None:
     now = timezone.now()
     reviewed_lead = False
     for staff in org.counties.values():
-        monitor = User.objects.filter(role=Role.AD_MONITOR, unit=staff.bureau).first()
+        monitor = User.objects.filter(role=Role.AD_MONITOR, unit=staff.bureau).order_by("pk").first()
         if monitor is None:
             continue
         division = staff.bureau.division_id

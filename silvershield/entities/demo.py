@@ -27,14 +27,14 @@ def step(*, rng: random.Random, org, entities, frame, today: date) -> None:
     redetect_all()
     recompute_risk(None)
     hongshan = org.counties.get("150402") or org.city
-    registrar = User.objects.filter(role=Role.REGISTRATION_SECTION, unit=hongshan.bureau).first() or User.objects.filter(
+    registrar = User.objects.filter(role=Role.REGISTRATION_SECTION, unit=hongshan.bureau).order_by("pk").first() or User.objects.filter(
         role=Role.REGISTRATION_SECTION
     ).first()
     officer = (hongshan.demo_investigator or (hongshan.legal_officers or [None])[0])
 
     # Hazard ledger: the chain's shops first (measure 6), then other elderly-related shops of 红山区.
     shops = [ref.pk for ref in entities.chain[:3]] or list(
-        Entity.objects.filter(is_elderly_related=True, division_id="150402").values_list("pk", flat=True)[:3]
+        Entity.objects.filter(is_elderly_related=True, division_id="150402").order_by("pk").values_list("pk", flat=True)[:3]
     )
     for index, pk in enumerate(shops):
         entity = Entity.objects.get(pk=pk)

@@ -23,7 +23,7 @@ TEXTS = [
 def step(*, rng, org, entities, frame, today: date) -> None:
     if Lead.objects.filter(channel=Channel.INFORMANT, informant__isnull=False).exists():
         return
-    informants = list(Informant.objects.filter(user__isnull=False, station__isnull=False).select_related("user", "station")[:40])
+    informants = list(Informant.objects.filter(user__isnull=False, station__isnull=False).select_related("user", "station").order_by("pk")[:40])
     for index, informant in enumerate(informants):
         user = informant.user
         for k in range(rng.randint(0, 4)):
@@ -32,17 +32,17 @@ def step(*, rng, org, entities, frame, today: date) -> None:
                 received_date=received, informant=informant, division=informant_division(informant, user),
                 party_name=rng.choice(SHOPS), summary=rng.choice(TEXTS), approach="free_gifts",
             ))
-            legal = User.objects.filter(role=Role.LEGAL_OFFICER, unit__bureau=lead.bureau, is_active=True).first()
+            legal = User.objects.filter(role=Role.LEGAL_OFFICER, unit__bureau=lead.bureau, is_active=True).order_by("pk").first()
             if legal and (index + k) % 2 == 0:
                 run_lead_transition(lead=lead, name="register", actor=legal)
-    for operator in User.objects.filter(role=Role.HOTLINE_OPERATOR, is_active=True)[:6]:
+    for operator in User.objects.filter(role=Role.HOTLINE_OPERATOR, is_active=True).order_by("pk")[:6]:
         for k in range(3):
             receive_lead(actor=operator, channel=Channel.HOTLINE, fields=dict(
                 external_ref=f"12315{today:%Y%m%d}{operator.pk:03d}{k:02d}", received_date=today - timedelta(days=k),
                 division=operator.bureau.division_id, reporter_name="刘大爷", reporter_phone=f"1390476{operator.pk % 10}{k:03d}",
                 party_name=rng.choice(SHOPS), summary=rng.choice(TEXTS),
             ))
-    for legal in User.objects.filter(role=Role.LEGAL_OFFICER, is_active=True)[:4]:
+    for legal in User.objects.filter(role=Role.LEGAL_OFFICER, is_active=True).order_by("pk")[:4]:
         for channel, sender in ((Channel.REFERRAL, "赤峰市公安局"), (Channel.ASSIGNED, "内蒙古自治区市场监督管理局")):
             receive_lead(actor=legal, channel=channel, fields=dict(
                 sender=sender, received_date=today - timedelta(days=10), sender_due_date=today + timedelta(days=rng.randrange(-3, 20)),
