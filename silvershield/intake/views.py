@@ -245,7 +245,7 @@ def stations(request: HttpRequest) -> HttpResponse:
     page = Paginator(queryset, 50).get_page(request.GET.get("page"))
     return render(request, "intake/stations.html", {
         "form": form, "page": page, "can_edit": perms.can_edit_network(request.user),
-        "total": queryset.count(), "query": request.GET.urlencode(),
+        "total": page.paginator.count, "query": request.GET.urlencode(),
     })
 
 
@@ -312,7 +312,7 @@ def informants(request: HttpRequest) -> HttpResponse:
     page = Paginator(queryset, 50).get_page(request.GET.get("page"))
     return render(request, "intake/informants.html", {
         "form": form, "page": page, "can_edit": perms.can_edit_network(request.user),
-        "total": queryset.count(), "query": request.GET.urlencode(),
+        "total": page.paginator.count, "query": request.GET.urlencode(),
     })
 
 
