@@ -17,9 +17,13 @@ def _empty_cache():
     # Rate-limit and sign-in counters live in the cache; each test starts with none.
     from django.core.cache import cache
 
+    from silvershield.core.memo import forget_all
+
     cache.clear()
+    forget_all()
     yield
     cache.clear()
+    forget_all()
 
 
 @pytest.fixture

@@ -118,6 +118,12 @@ else:
         "default": {"BACKEND": "django.core.cache.backends.filebased.FileBasedCache", "LOCATION": str(DATA_DIR / "cache")}
     }
 
+# Per-process memory of what every API request reads (core/memo.py): how long a worker may keep a
+# token's owner (a revoked token stops working within this time) and reference data such as the
+# divisions a bureau reaches or the duplicate rule in force.
+API_TOKEN_MEMO_SECONDS = float(env("API_TOKEN_MEMO_SECONDS") or 5)
+PROCESS_MEMO_SECONDS = float(env("PROCESS_MEMO_SECONDS") or 30)
+
 # Lockout after failed sign-ins (DESIGN.md section 7): this many failures for one account, or from one
 # address, within the window lock further attempts for the window.
 SIGN_IN_MAX_FAILURES = int(env("SIGN_IN_MAX_FAILURES") or 5)

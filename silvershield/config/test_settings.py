@@ -4,3 +4,7 @@ workers do not share rate-limit or sign-in counters through a file or Redis."""
 from silvershield.config.settings import *  # noqa: F401,F403
 
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+
+# Nothing remembered between requests (core/memo.py): tests change data and expect to see it at once.
+API_TOKEN_MEMO_SECONDS = 0
+PROCESS_MEMO_SECONDS = 0

@@ -66,6 +66,8 @@ def schedule(entity_ids) -> None:
 def on_audit_event(sender, instance, created, **kwargs) -> None:
     if not created or instance.subject_type not in WATCHED:
         return
+    if instance.action == "create":  # the subject's own post_save has scheduled its entity already
+        return
     ids = {_entity_of(instance.subject_type, instance.subject_id)}
     moved = (instance.changes or {}).get("party_entity")
     if isinstance(moved, list):

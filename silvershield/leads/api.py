@@ -338,13 +338,14 @@ def receive_lead(request: HttpRequest, payload: LeadCreateIn) -> Status[dict[str
     if user.role not in LEAD_ENTERING_ROLES:
         raise PermissionDenied("只有法制员和 12315 话务员可以录入线索")
     lead = create_lead(actor=user, **_service_fields(payload, user))
-    lead = get_lead_for_user(user, lead.pk)
-    return Status(201, {**lead_detail(lead, user), **registration_checks(lead, user)})
+    # The person just created it in their own bureau's ledger: no need to read it back to check reach.
+    return Status(201, {**lead_detail(lead, user), **registration_checks(lead, user, new=True)})
 
 
-def registration_checks(lead: Lead, user: User) -> dict[str, Any]:
-    """What the officer checks at registration: likely duplicates and the party's entity candidates."""
-    duplicates = find_duplicates(lead, candidates=leads_visible_to(user), limit=5)
+def registration_checks(lead: Lead, user: User, *, new: bool = False) -> dict[str, Any]:
+    """What the officer checks at registration: likely duplicates and the party's entity candidates.
+    `new`: the lead was created in this request, so no duplicate pair can have been dismissed yet."""
+    duplicates = find_duplicates(lead, user=user, limit=5, new=new)
     candidates = (
         find_entity_candidates(
             name=lead.party_name, address=lead.party_address, queryset=entities_visible_to(user), limit=5

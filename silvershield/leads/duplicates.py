@@ -13,11 +13,12 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
-from django.db import IntegrityError, transaction
-from django.db.models import Q, QuerySet
+from django.db import IntegrityError, connection, transaction
+from django.db.models import Q
 from rapidfuzz import fuzz, process
 
 from silvershield.core.audit import record_event
+from silvershield.core.memo import memo_for
 from silvershield.core.errors import InvalidInput, PermissionDenied
 from silvershield.core.models import AuditEvent, User
 from silvershield.leads.models import DuplicateDismissal, DuplicateRule, Lead, LeadState
@@ -27,6 +28,12 @@ REASON_ENTITY = "关联的市场主体相同"
 REASON_PARTY = "当事人名称相同"
 
 
+# The columns the registration desk and the API show of a duplicate, read in the same statement as the scan.
+_SHOWN_FIELDS = ("summary", "number", "received_date", "state", "party_name")
+_SHOWN = ", ".join(_SHOWN_FIELDS)
+_RECEIVED = Lead._meta.get_field("received_date")
+
+
 @dataclass
 class DuplicateMatch:
     lead: Lead
@@ -34,6 +41,7 @@ class DuplicateMatch:
     reasons: list[str] = field(default_factory=list)
 
 
+@memo_for()
 def rule_for(day: date) -> DuplicateRule:
     rule = (
         DuplicateRule.objects.filter(effective_from__lte=day)
@@ -45,23 +53,63 @@ def rule_for(day: date) -> DuplicateRule:
 
 
 def find_duplicates(
-    lead: Lead, *, candidates: QuerySet[Lead] | None = None, rule: DuplicateRule | None = None, limit: int = 10
+    lead: Lead,
+    *,
+    user: User | None = None,
+    rule: DuplicateRule | None = None,
+    limit: int = 10,
+    new: bool = False,
 ) -> list[DuplicateMatch]:
-    """Likely duplicates of `lead` among `candidates` (default: its bureau's ledger), best first."""
+    """Likely duplicates of `lead` among the leads `user` may see (default: its bureau's ledger), best first.
+    `new`: the lead has just been created, so it has no dismissed pairs to look up.
+
+    Both look-ups go to the database as one statement written here (no ORM compilation: this runs in
+    every POST /api/v1/leads), scoped by `lead_scope_sql`, the SQL twin of `leads_visible_to`."""
+    from silvershield.leads.queries import lead_scope_sql
+
     rule = rule or rule_for(lead.received_date)
     window = timedelta(days=rule.window_days)
-    base = candidates if candidates is not None else Lead.objects.filter(bureau_id=lead.bureau_id)
-    dismissed = set(
-        DuplicateDismissal.objects.filter(Q(lead=lead) | Q(other=lead)).values_list("lead_id", "other_id")
-    )
-    excluded = {a for pair in dismissed for a in pair} - {lead.pk}
-    base = (
-        base.exclude(pk=lead.pk)
-        .exclude(state=LeadState.MERGED)
-        .filter(received_date__gte=lead.received_date - window, received_date__lte=lead.received_date + window)
-    )
+    scope, scope_params = lead_scope_sql(user) if user is not None else ("bureau_id = %s", [lead.bureau_id])
+    excluded: set[int] = set()
+    if not new:
+        dismissed = DuplicateDismissal.objects.filter(Q(lead=lead) | Q(other=lead)).values_list("lead_id", "other_id")
+        excluded = {a for pair in dismissed for a in pair} - {lead.pk}
+    common = f"({scope}) AND id <> %s AND state <> %s AND received_date >= %s AND received_date <= %s"
+    common_params = [
+        *scope_params, lead.pk or 0, LeadState.MERGED, lead.received_date - window, lead.received_date + window,
+    ]
     if excluded:
-        base = base.exclude(pk__in=excluded)
+        common += f" AND id NOT IN ({', '.join(['%s'] * len(excluded))})"
+        common_params += sorted(excluded)
+    keys, key_params = [], []
+    for column, value in (
+        ("reporter_phone_hash", lead.reporter_phone_hash),
+        ("party_entity_id", lead.party_entity_id),
+        ("party_key", lead.party_key),
+    ):
+        if value:
+            keys.append(f"{column} = %s")
+            key_params.append(value)
+    parts, params = [], []
+    if keys:
+        parts.append(
+            f"SELECT * FROM (SELECT id, reporter_phone_hash, party_entity_id, party_key, {_SHOWN}, 1 AS kind "
+            f"FROM leads_lead WHERE {common} AND ({' OR '.join(keys)}) LIMIT 200) AS by_key"
+        )
+        params += [*common_params, *key_params]
+    if lead.summary and rule.scan_limit:
+        parts.append(
+            "SELECT * FROM (SELECT id, CAST(NULL AS TEXT) AS reporter_phone_hash, CAST(NULL AS BIGINT) AS party_entity_id, "
+            f"CAST(NULL AS TEXT) AS party_key, {_SHOWN}, 2 AS kind "
+            f"FROM leads_lead WHERE {common} ORDER BY received_date DESC, id DESC LIMIT %s) AS recent"
+        )
+        params += [*common_params, rule.scan_limit]
+    rows = []
+    if parts:
+        with connection.cursor() as cursor:
+            cursor.execute(" UNION ALL ".join(parts), params)
+            rows = cursor.fetchall()
+
     found: dict[int, DuplicateMatch] = {}
 
     def note(pk: int, score: float, reason: str) -> None:
@@ -70,28 +118,20 @@ def find_duplicates(
             match.reasons.append(reason)
         match.score = max(match.score, round(score))
 
-    key_q = Q(pk__in=[])
-    if lead.reporter_phone_hash:
-        key_q |= Q(reporter_phone_hash=lead.reporter_phone_hash)
-    if lead.party_entity_id:
-        key_q |= Q(party_entity_id=lead.party_entity_id)
-    if lead.party_key:
-        key_q |= Q(party_key=lead.party_key)
-    for pk, phone, entity_id, party_key in base.filter(key_q).values_list(
-        "pk", "reporter_phone_hash", "party_entity_id", "party_key"
-    )[:200]:
+    choices: dict[int, str] = {}
+    shown: dict[int, tuple] = {}
+    for pk, phone, entity_id, party_key, *values, kind in rows:
+        shown[pk] = values
+        if kind == 2:
+            choices[pk] = values[0]
+            continue
         if lead.reporter_phone_hash and phone == lead.reporter_phone_hash:
             note(pk, 90, REASON_PHONE)
         if lead.party_entity_id and entity_id == lead.party_entity_id:
             note(pk, 80, REASON_ENTITY)
         elif lead.party_key and party_key == lead.party_key:
             note(pk, 75, REASON_PARTY)
-
-    recent = list(
-        base.order_by("-received_date", "-id").values_list("pk", "summary")[: rule.scan_limit]
-    )
-    if recent and lead.summary:
-        choices = {pk: text for pk, text in recent}
+    if choices:
         for _text, similarity, pk in process.extract(
             lead.summary, choices, scorer=fuzz.ratio, score_cutoff=rule.text_similarity, limit=limit
         ):
@@ -100,15 +140,14 @@ def find_duplicates(
     for match in found.values():  # several reasons together make a stronger case
         match.score = min(100, match.score + 5 * (len(match.reasons) - 1))
     ranked = sorted(found.items(), key=lambda item: (-item[1].score, -item[0]))[:limit]
-    leads = {
-        obj.pk: obj
-        for obj in Lead.objects.filter(pk__in=[pk for pk, _m in ranked])
-        .select_related("bureau", "party_entity")
-        .defer("reporter_name", "reporter_phone", "reporter_id_number", "reporter_address")
-    }
     result = []
     for pk, match in ranked:
-        match.lead = leads[pk]
+        # Only what the registration desk shows; any other field loads on first use.
+        known = dict(zip(_SHOWN_FIELDS, shown[pk], strict=True))
+        known["id"] = pk
+        known["received_date"] = _RECEIVED.to_python(known["received_date"])
+        names = [f.attname for f in Lead._meta.concrete_fields if f.attname in known]  # from_db wants model order
+        match.lead = Lead.from_db(None, names, [known[n] for n in names])
         result.append(match)
     return result
 

@@ -23,7 +23,6 @@ from silvershield.entities.queries import entities_visible_to
 from silvershield.leads.duplicates import find_duplicates
 from silvershield.leads.models import Attachment, Lead
 from silvershield.leads.permissions import can_edit_lead
-from silvershield.leads.queries import leads_visible_to
 
 TEMPLATE_PATH = Path(__file__).resolve().parent / "data" / "registration_form.docx"
 
@@ -32,7 +31,7 @@ def registration_check_context(lead: Lead, user: User) -> dict[str, Any]:
     """Likely duplicates and entity candidates, for the legal officer while the lead can still change."""
     if not can_edit_lead(lead, user):
         return {"show_check": False}
-    duplicates = find_duplicates(lead, candidates=leads_visible_to(user))
+    duplicates = find_duplicates(lead, user=user)
     candidates = []
     if lead.party_name or lead.party_address:
         candidates = [

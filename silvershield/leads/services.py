@@ -16,7 +16,7 @@ from silvershield.core.audit import diff_fields, record_event, snapshot
 from silvershield.core.errors import InvalidInput, PermissionDenied
 from silvershield.core.identifiers import InvalidIdentifier, validate_id_number, validate_phone
 from silvershield.core.models import AuditEvent, Division, OrgUnit, User
-from silvershield.core.queries import reachable_division_codes
+from silvershield.core.queries import division_by_code, reachable_division_codes
 from silvershield.leads.models import Channel, FraudCategory, Lead, LeadState, ProductDomain
 from silvershield.leads.permissions import can_edit_lead
 
@@ -76,7 +76,7 @@ def _division_for(actor: User, code: str | None) -> Division:
         raise InvalidInput("请选择所属区划", field="division")
     if code not in reachable_division_codes(actor):
         raise InvalidInput("所属区划不在本局辖区", field="division")
-    return Division.objects.get(code=code)
+    return division_by_code(code)
 
 
 def _classify_unless_given(data: dict[str, Any]) -> None:

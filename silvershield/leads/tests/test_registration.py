@@ -205,7 +205,7 @@ def test_api_answers_duplicates_and_candidates_never_the_reporter(client, person
     from silvershield.core.api_auth import issue_token
 
     shop = entity("赤峰顺康健康科技有限公司")
-    lead(personas, org, reporter_phone="13804761234", summary=OTHER_TEXT)
+    earlier = lead(personas, org, reporter_phone="13804761234", summary=OTHER_TEXT)
     _token, raw = issue_token(user=personas.legal_officer)
     response = client.post(
         "/api/v1/leads",
@@ -218,6 +218,10 @@ def test_api_answers_duplicates_and_candidates_never_the_reporter(client, person
     assert response.status_code == 201, response.content
     body = response.json()
     assert body["duplicates"] and REASON_PHONE in body["duplicates"][0]["reasons"]
+    shown = body["duplicates"][0]  # read in the scan's own statement: the same values as the row
+    assert (shown["id"], shown["number"], shown["state"], shown["received_date"]) == (
+        earlier.pk, earlier.number, earlier.state, earlier.received_date.isoformat()
+    )
     assert body["entity_candidates"][0]["id"] == shop.pk
     assert body["category"] and body["category_confidence"]
     raw_text = response.content.decode()

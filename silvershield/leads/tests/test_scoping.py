@@ -58,3 +58,35 @@ def test_lead_in_a_division_outside_the_bureau_is_refused(personas, org):
         )
     assert excinfo.value.field == "division"
     assert not Lead.objects.exists()
+
+
+def test_the_sql_scope_reaches_exactly_what_the_queryset_reaches(personas, org):
+    """`lead_scope_sql` (the duplicate scan's own SQL) and `leads_visible_to` must never disagree."""
+    from django.db import connection
+
+    from silvershield.leads.queries import lead_scope_sql
+
+    make_lead(bureau=org.hongshan, actor=personas.legal_officer)
+    make_lead(bureau=org.hongshan, actor=personas.hotline, channel="hotline")
+    dispatched = make_lead(bureau=org.hongshan, actor=personas.legal_officer)
+    dispatched = run_lead_transition(lead=dispatched, name="register", actor=personas.legal_officer)
+    dispatched = run_lead_transition(
+        lead=dispatched, name="screen", actor=personas.task_office, params={"category": "house_for_pension"}
+    )
+    run_lead_transition(
+        lead=dispatched, name="dispatch", actor=personas.task_office,
+        params={"handling_unit": org.hongshan_institute.pk, "assignees": [personas.investigator.pk]},
+    )
+    people = [
+        personas.legal_officer, personas.hotline, personas.investigator, personas.investigator2,
+        personas.city_leader, personas.outsider, personas.expert,
+    ]
+    seen_any = set()
+    for person in people:
+        where, params = lead_scope_sql(person)
+        with connection.cursor() as cursor:
+            cursor.execute(f"SELECT id FROM leads_lead WHERE {where}", params)
+            raw = {row[0] for row in cursor.fetchall()}
+        assert raw == set(leads_visible_to(person).values_list("pk", flat=True)), person.username
+        seen_any |= raw
+    assert len(seen_any) == 3
