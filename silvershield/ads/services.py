@@ -126,11 +126,13 @@ class _Linker:
         from silvershield.entities.models import Entity
 
         self.queryset = Entity.objects.all()
+        self.divisions: tuple[str, ...] | None = None  # everywhere
         if actor is not None:
-            from silvershield.entities.queries import entities_visible_to
+            from silvershield.entities.queries import entities_visible_to, entity_divisions_visible_to
 
             if can_see_entities(actor):
                 self.queryset = entities_visible_to(actor)
+                self.divisions = entity_divisions_visible_to(actor)
         self.cache: dict[tuple[str, str], int | None] = {}
 
     def __call__(self, name: str, uscc: str) -> int | None:
@@ -145,7 +147,7 @@ class _Linker:
         except ImportError:  # the registry's linking module not there: exact look-ups only
             match = self.queryset.filter(Q(uscc=uscc) if uscc else Q(name=name)).values_list("pk", flat=True)
             return match.first()
-        for candidate in find_entity_candidates(name=name, uscc=uscc, queryset=self.queryset, limit=3):
+        for candidate in find_entity_candidates(name=name, uscc=uscc, divisions=self.divisions, limit=3):
             if "统一社会信用代码一致" in candidate.reasons or candidate.score >= 97:
                 return candidate.entity.pk
             break

@@ -10,7 +10,7 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
-from django.db import models, transaction
+from django.db import connection, models, transaction
 
 from silvershield.core.models import AuditChainHead, AuditEvent, User
 
@@ -40,7 +40,7 @@ def record_event(
 ) -> AuditEvent:
     """Append one event about `subject`, chained to the previous row's hash."""
     assert transaction.get_connection().in_atomic_block, "record_event must run inside the change's transaction"
-    head, _ = AuditChainHead.objects.select_for_update().get_or_create(id=1)
+    previous = _lock_chain_head()
     event = AuditEvent(
         actor=actor,
         subject_type=subject._meta.label_lower,
@@ -51,12 +51,29 @@ def record_event(
         to_state=to_state,
         reason=reason,
         changes={k: [_plain(old), _plain(new)] for k, (old, new) in (changes or {}).items()},
-        previous_hash=head.hash,
+        previous_hash=previous,
     )
     event.hash = event.compute_hash()
     event.save()
-    AuditChainHead.objects.filter(id=1).update(hash=event.hash)
+    with connection.cursor() as cursor:
+        cursor.execute(f"UPDATE {_HEAD} SET hash = %s WHERE id = 1", [event.hash])
     return event
+
+
+_HEAD = AuditChainHead._meta.db_table
+
+
+def _lock_chain_head() -> str:
+    """The chain's last hash, with the head row locked until the transaction ends (every writer queues
+    here, so the chain has one order). Plain SQL: it runs in every change of state."""
+    lock = " FOR UPDATE" if connection.features.has_select_for_update else ""  # SQLite locks the database
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT hash FROM {_HEAD} WHERE id = 1{lock}", [])
+        row = cursor.fetchone()
+    if row is not None:
+        return row[0]
+    head, _ = AuditChainHead.objects.select_for_update().get_or_create(id=1)
+    return head.hash
 
 
 def diff_fields(before: dict[str, Any], after: dict[str, Any]) -> dict[str, tuple[Any, Any]]:

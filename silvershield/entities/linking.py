@@ -26,12 +26,13 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import lru_cache
 
-from django.db.models import Q, QuerySet
 from rapidfuzz import fuzz
 
+from silvershield.core.sql import instance_from_row, placeholders
 from silvershield.entities.models import Entity
 
 # Legal forms, longest first: stripped from the end of a name to reach its core.
@@ -189,22 +190,29 @@ def _upper(prefix: str) -> str:
     return prefix[:-1] + chr(ord(prefix[-1]) + 1)
 
 
-def _prefix_ranges(queryset: QuerySet[Entity], column: str, prefixes: list[str]) -> QuerySet[Entity]:
-    """Rows whose `column` starts with any of `prefixes`, as B-tree ranges (col >= p AND col < p'), which an
-    index serves under any collation, unlike LIKE. Written as one SQL condition because building
-    dozens of Q objects costs more than the look-up itself."""
+def _range_part(column: str, prefixes: list[str], scope: str, limit: int) -> tuple[str, list]:
+    """Ids of rows whose `column` starts with any of `prefixes`, as B-tree ranges (col >= p AND col < p'),
+    which an index serves under any collation, unlike LIKE. The ranges run unscoped in a subquery so that
+    the planner uses the name index, not the division index the scope would tempt it with (a scan of a
+    whole county's entities); the scope is applied to the few rows found.
+
+    On PostgreSQL the ranges travel as two arrays joined laterally, so the statement's text — and its
+    plan — is the same for every name (planning dozens of OR-ed ranges cost more than running them)."""
     from django.db import connection
 
-    qn = connection.ops.quote_name
-    col = qn(column)  # unqualified: it must name the subquery's own table
     prefixes = sorted({p for p in prefixes if p})
-    where = " OR ".join(f"({col} >= %s AND {col} < %s)" for _p in prefixes)
-    params = [v for p in prefixes for v in (p, _upper(p))]
-    # The ranges run unscoped in a subquery so that the planner uses the name index, not the division
-    # index the scoping filter would otherwise tempt it with (a scan of a whole county's entities);
-    # the scope is applied to the few rows found.
-    matching = Entity.objects.extra(where=[f"({where})"], params=params).order_by().values("pk")[:SUBQUERY_LIMIT]
-    return queryset.filter(pk__in=matching)
+    lows, highs = prefixes, [_upper(p) for p in prefixes]
+    if connection.vendor == "postgresql":
+        matching = (
+            "SELECT m.id FROM unnest(%s::text[], %s::text[]) AS r(lo, hi) CROSS JOIN LATERAL "
+            f"(SELECT id FROM entities_entity WHERE {column} >= r.lo AND {column} < r.hi LIMIT %s) AS m LIMIT %s"
+        )
+        params: list = [lows, highs, SUBQUERY_LIMIT, SUBQUERY_LIMIT]
+    else:
+        where = " OR ".join(f"({column} >= %s AND {column} < %s)" for _p in prefixes)
+        matching = f"SELECT id FROM entities_entity WHERE {where} LIMIT %s"
+        params = [v for pair in zip(lows, highs, strict=True) for v in pair] + [SUBQUERY_LIMIT]
+    return f"id IN ({matching}){scope} LIMIT {int(limit)}", params
 
 
 @lru_cache(maxsize=10_000)
@@ -239,65 +247,139 @@ def find_entity_candidates(
     uscc: str = "",
     address: str = "",
     phone: str = "",
-    queryset: QuerySet[Entity] | None = None,
+    divisions: Iterable[str] | None = None,
     limit: int = 10,
 ) -> list[EntityCandidate]:
-    """Registered entities the party may be, best first, each with its reasons (Chinese, for the page)."""
-    queryset = queryset if queryset is not None else Entity.objects.all()
-    queryset = queryset.select_related(None).only("pk", "uscc", "name", "address", "phone", "division_id", "name_initials", *_shop_name_fields())
-    found: dict[int, EntityCandidate] = {}
+    """Registered entities the party may be, best first, each with its reasons (Chinese, for the page).
 
-    def candidate(entity: Entity) -> EntityCandidate:
-        if entity.pk not in found:
-            found[entity.pk] = EntityCandidate(entity=entity, score=0)
-        return found[entity.pk]
+    `divisions`: the division codes to look in (`entity_divisions_visible_to(user)`); None looks
+    everywhere. All look-ups go to the database as one statement written here: this runs in every
+    POST /api/v1/leads, where the ORM's compiler cost more than the look-ups themselves."""
+    found: dict[int, EntityCandidate] = {}
+    scope, scope_params = "", []
+    if divisions is not None:
+        codes = sorted(set(divisions))
+        if not codes:
+            return []
+        scope, scope_params = f" AND division_id IN ({placeholders(codes)})", codes
 
     uscc = normalise(uscc)
     name = (name or "").strip()
-    exact = Q(pk__in=[])
+    parts: list[str] = []
+    params: list = []
+    exact, exact_params = [], []
     if uscc:
-        exact |= Q(uscc=uscc)
+        exact.append("uscc = %s")
+        exact_params.append(uscc)
     variants = name_variants(name) if name else {}
     if variants:
-        exact |= Q(name__in=list(variants))
+        exact.append(f"name IN ({placeholders(variants)})")
+        exact_params += list(variants)
     if phone and _phone_indexed():
-        exact |= Q(phone=phone.strip())
-    for entity in queryset.filter(exact).order_by()[:50]:
-        c = candidate(entity)
-        if uscc and entity.uscc == uscc:
-            c.add(100, "统一社会信用代码一致")
-        reason = variants.get(entity.name) or variants.get(normalise(entity.name))
-        if reason:
-            c.add(97 if reason == "名称一致" else 92, reason)
+        exact.append("phone = %s")
+        exact_params.append(phone.strip())
+    if exact:
+        parts.append(f"({' OR '.join(exact)}){scope} LIMIT 50")
+        params += [*exact_params, *scope_params]
 
     core = core_name(name) if name else ""
     trade = trade_name(name) if name else ""
-    if len(core) >= 2:
-        stems = {core}
-        if len(trade) >= 2:
-            stems.add(trade)
-        prefixes = [region + stem for stem in stems for region in ("", *region_prefixes())]
-        for entity in _prefix_ranges(queryset, "name", prefixes).order_by()[:PREFIX_LIMIT]:
-            candidate(entity)
-        initials = _initials(trade if len(trade) >= 2 else core)
-        if len(initials) >= 2:
-            # The initials of the name without its region start with the trade name's: one range per region.
-            prefixes = [region + initials for region in {"", *(_initials(r) for r in region_prefixes())}]
-            for entity in _prefix_ranges(queryset, "name_initials", prefixes).order_by()[:INITIALS_LIMIT]:
-                c = candidate(entity)
-                if "拼音首字母相同" not in c.reasons:
-                    c.reasons.append("拼音首字母相同")
+    stems = {core} | ({trade} if len(trade) >= 2 else set()) if len(core) >= 2 else set()
+    if stems:
+        sql, more = _range_part(
+            "name", [region + stem for stem in stems for region in ("", *region_prefixes())], scope, PREFIX_LIMIT
+        )
+        parts.append(sql)
+        params += [*more, *scope_params]
+    _fetch(found, parts, params, exact_kind=0 if exact else -1, uscc=uscc, variants=variants)
 
     address_n = normalise(address)
     phone_n = re.sub(r"\D", "", phone or "")
     shop_fields = _shop_name_fields()
     for c in found.values():
         _rank(c, name=name, core=core, trade=trade, address=address_n, phone=phone_n, shop_fields=shop_fields)
+
+    # Homophones ("舜康" typed for "顺康") by pinyin initials — a second round, only when no registered
+    # name matched outright: initials of two or three letters match hundreds of names, so they are a
+    # fallback, not a look-up worth making for every party.
+    initials = _initials(trade if len(trade) >= 2 else core) if stems else ""
+    if len(initials) >= 2 and not any(c.score >= 90 for c in found.values()):
+        sql, more = _range_part(
+            "name_initials",
+            [region + initials for region in {"", *(_initials(r) for r in region_prefixes())}],
+            scope,
+            INITIALS_LIMIT,
+        )
+        before = set(found)
+        _fetch(found, [sql], [*more, *scope_params], initials_kind=0)
+        for pk, c in found.items():
+            if pk not in before:
+                _rank(c, name=name, core=core, trade=trade, address=address_n, phone=phone_n, shop_fields=shop_fields)
+            elif "拼音首字母相同" in c.reasons:
+                _initials_floor(c, fuzz.ratio(core, core_name(c.entity.name)))
+
     ranked = sorted(
         (c for c in found.values() if c.score >= 50 or "统一社会信用代码一致" in c.reasons),
         key=lambda c: (-c.score, c.entity.name, c.entity.pk),
+    )[:limit]
+    for c in ranked:
+        c.entity = instance_from_row(Entity, c.entity)  # type: ignore[arg-type]
+    return ranked
+
+
+class _Row(dict):
+    """An entity row read by `_fetch`, its columns as attributes (what `_rank` reads)."""
+
+    __getattr__ = dict.get
+
+    @property
+    def pk(self) -> int:
+        return self["id"]
+
+
+def _fetch(
+    found: dict[int, EntityCandidate],
+    parts: list[str],
+    params: list,
+    *,
+    exact_kind: int = -1,
+    initials_kind: int = -1,
+    uscc: str = "",
+    variants: dict[str, str] | None = None,
+) -> None:
+    """Run the look-ups `parts` (WHERE clauses over entities_entity) as one statement; add what they find
+    to `found`, with the reasons the exact look-up (part `exact_kind`) and the initials (`initials_kind`) give."""
+    if not parts:
+        return
+    from django.db import connection
+
+    columns = ["id", "uscc", "name", "address", "phone", "division_id", "name_initials", *_shop_name_fields()]
+    select = f"SELECT {', '.join(columns)}, {{kind}} AS kind FROM entities_entity WHERE "
+    statement = " UNION ALL ".join(
+        f"SELECT * FROM ({select.format(kind=i)}{part}) AS part{i}" for i, part in enumerate(parts)
     )
-    return ranked[:limit]
+    with connection.cursor() as cursor:
+        cursor.execute(statement, params)
+        rows = cursor.fetchall()
+    for *values, kind in rows:
+        pk = values[0]
+        if pk not in found:  # a light row while ranking; the few shown become Entity instances at the end
+            found[pk] = EntityCandidate(entity=_Row(zip(columns, values, strict=True)), score=0)  # type: ignore[arg-type]
+        c = found[pk]
+        if kind == initials_kind and "拼音首字母相同" not in c.reasons:
+            c.reasons.append("拼音首字母相同")
+        if kind == exact_kind:
+            if uscc and c.entity.uscc == uscc:
+                c.add(100, "统一社会信用代码一致")
+            reason = (variants or {}).get(c.entity.name) or (variants or {}).get(normalise(c.entity.name))
+            if reason:
+                c.add(97 if reason == "名称一致" else 92, reason)
+
+
+def _initials_floor(c: EntityCandidate, similarity: float) -> None:
+    """Same pinyin initials make a weak candidate worth showing (55–65, by how alike the names are)."""
+    if c.score < 60:
+        c.score = max(c.score, 55 + round(similarity / 10))
 
 
 def _rank(
@@ -321,8 +403,8 @@ def _rank(
             names = value if isinstance(value, list | tuple) else re.split(r"[,，;；、\s]+", str(value))
             if any(n and (normalise(n) == normalise(name) or core_name(n) == core) for n in names):
                 c.add(90, "与登记的门店名称/字号一致")
-        if "拼音首字母相同" in c.reasons and c.score < 60:
-            c.score = max(c.score, 55 + round(similarity / 10))
+        if "拼音首字母相同" in c.reasons:
+            _initials_floor(c, similarity)
     if address and entity.address:
         similarity = fuzz.partial_ratio(address, normalise(entity.address))
         if similarity >= 70:

@@ -18,6 +18,12 @@ def entities_visible_to(user: User) -> QuerySet[Entity]:
     return base.filter(division_id__in=reachable_division_codes(user))
 
 
+def entity_divisions_visible_to(user: User) -> tuple[str, ...]:
+    """The division codes whose entities the person may see (the scope of `entities_visible_to`), for
+    look-ups that write their own SQL (entities/linking.py)."""
+    return tuple(reachable_division_codes(user)) if can_see_entities(user) else ()
+
+
 def get_entity_for_user(user: User, pk: int) -> Entity:
     return get_object_or_404(entities_visible_to(user), pk=pk)
 

@@ -41,7 +41,7 @@ from silvershield.core.errors import InvalidInput, PermissionDenied
 from silvershield.core.models import Role, User
 from silvershield.entities.linking import find_entity_candidates
 from silvershield.entities.models import Entity
-from silvershield.entities.queries import entities_visible_to
+from silvershield.entities.queries import entities_visible_to, entity_divisions_visible_to
 from silvershield.leads.models import (
     Channel,
     FraudCategory,
@@ -348,7 +348,7 @@ def registration_checks(lead: Lead, user: User, *, new: bool = False) -> dict[st
     duplicates = find_duplicates(lead, user=user, limit=5, new=new)
     candidates = (
         find_entity_candidates(
-            name=lead.party_name, address=lead.party_address, queryset=entities_visible_to(user), limit=5
+            name=lead.party_name, address=lead.party_address, divisions=entity_divisions_visible_to(user), limit=5
         )
         if (lead.party_name or lead.party_address) and not lead.party_entity_id
         else []

@@ -19,6 +19,7 @@ from rapidfuzz import fuzz, process
 
 from silvershield.core.audit import record_event
 from silvershield.core.memo import memo_for
+from silvershield.core.sql import instance_from_row, placeholders
 from silvershield.core.errors import InvalidInput, PermissionDenied
 from silvershield.core.models import AuditEvent, User
 from silvershield.leads.models import DuplicateDismissal, DuplicateRule, Lead, LeadState
@@ -31,7 +32,6 @@ REASON_PARTY = "当事人名称相同"
 # The columns the registration desk and the API show of a duplicate, read in the same statement as the scan.
 _SHOWN_FIELDS = ("summary", "number", "received_date", "state", "party_name")
 _SHOWN = ", ".join(_SHOWN_FIELDS)
-_RECEIVED = Lead._meta.get_field("received_date")
 
 
 @dataclass
@@ -79,7 +79,7 @@ def find_duplicates(
         *scope_params, lead.pk or 0, LeadState.MERGED, lead.received_date - window, lead.received_date + window,
     ]
     if excluded:
-        common += f" AND id NOT IN ({', '.join(['%s'] * len(excluded))})"
+        common += f" AND id NOT IN ({placeholders(excluded)})"
         common_params += sorted(excluded)
     keys, key_params = [], []
     for column, value in (
@@ -143,11 +143,7 @@ def find_duplicates(
     result = []
     for pk, match in ranked:
         # Only what the registration desk shows; any other field loads on first use.
-        known = dict(zip(_SHOWN_FIELDS, shown[pk], strict=True))
-        known["id"] = pk
-        known["received_date"] = _RECEIVED.to_python(known["received_date"])
-        names = [f.attname for f in Lead._meta.concrete_fields if f.attname in known]  # from_db wants model order
-        match.lead = Lead.from_db(None, names, [known[n] for n in names])
+        match.lead = instance_from_row(Lead, {"id": pk, **dict(zip(_SHOWN_FIELDS, shown[pk], strict=True))})
         result.append(match)
     return result
 

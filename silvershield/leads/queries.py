@@ -14,6 +14,7 @@ from django.shortcuts import get_object_or_404
 
 from silvershield.core.models import Role, User
 from silvershield.core.permissions import LEDGER_ROLES, OWN_SUBMISSION_ROLES
+from silvershield.core.sql import placeholders
 from silvershield.core.queries import reachable_bureaus_q, reachable_unit_ids
 from silvershield.leads.models import Lead
 
@@ -45,7 +46,7 @@ def lead_scope_sql(user: User) -> tuple[str, list]:
         sql, params = leads_visible_to(user).order_by().values("pk").query.sql_with_params()
         return f"id IN ({sql})", list(params)
     ids = reachable_unit_ids(user)
-    return f"bureau_id IN ({', '.join(['%s'] * len(ids))})" if ids else "1 = 0", list(ids)
+    return (f"bureau_id IN ({placeholders(ids)})" if ids else "1 = 0"), list(ids)
 
 
 def get_lead_for_user(user: User, pk: int) -> Lead:

@@ -19,7 +19,7 @@ from django.utils.translation import gettext as _
 from silvershield.core.crypto import mask_id_number, mask_name, mask_phone
 from silvershield.core.models import User
 from silvershield.entities.linking import find_entity_candidates
-from silvershield.entities.queries import entities_visible_to
+from silvershield.entities.queries import entity_divisions_visible_to
 from silvershield.leads.duplicates import find_duplicates
 from silvershield.leads.models import Attachment, Lead
 from silvershield.leads.permissions import can_edit_lead
@@ -37,7 +37,7 @@ def registration_check_context(lead: Lead, user: User) -> dict[str, Any]:
         candidates = [
             c
             for c in find_entity_candidates(
-                name=lead.party_name, address=lead.party_address, queryset=entities_visible_to(user), limit=8
+                name=lead.party_name, address=lead.party_address, divisions=entity_divisions_visible_to(user), limit=8
             )
             if c.entity.pk != lead.party_entity_id
         ]

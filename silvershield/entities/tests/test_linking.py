@@ -131,11 +131,15 @@ def test_unrelated_names_are_not_candidates(registry):
     assert find_entity_candidates(name="完全无关的企业名称有限公司") == []
 
 
-def test_scoped_queryset_is_respected(registry):
+def test_the_divisions_in_reach_are_respected(registry):
     from silvershield.entities.models import Entity
 
-    found = find_entity_candidates(name="顺康养生馆", queryset=Entity.objects.exclude(pk=registry["shunkang"].pk))
-    assert all(c.entity != registry["shunkang"] for c in found)
+    elsewhere = Entity.objects.filter(pk=registry["shunkang"].pk).update(division="150404")
+    assert elsewhere == 1
+    assert find_entity_candidates(name="顺康养生馆", divisions=["150404"])[0].entity == registry["shunkang"]
+    found = find_entity_candidates(name="顺康养生馆", divisions=["150402"])
+    assert found and all(c.entity != registry["shunkang"] for c in found)
+    assert find_entity_candidates(name="顺康养生馆", divisions=[]) == []
 
 
 def test_lookups_are_few_and_indexed(registry):
@@ -144,3 +148,13 @@ def test_lookups_are_few_and_indexed(registry):
     assert len(ctx.captured_queries) <= 4
     for q in ctx.captured_queries:
         assert "LIKE" not in q["sql"].upper()
+
+
+def test_homophones_are_looked_for_only_when_no_name_matched_outright(registry):
+    with CaptureQueriesContext(connection) as ctx:
+        found = find_entity_candidates(name="赤峰顺康健康科技有限公司")
+    assert found[0].entity == registry["shunkang"] and len(ctx.captured_queries) == 1
+    with CaptureQueriesContext(connection) as ctx:
+        found = find_entity_candidates(name="顺康商贸")
+    assert len(ctx.captured_queries) == 2
+    assert "拼音首字母相同" in _reasons(found, registry["shunkang_typo"])
