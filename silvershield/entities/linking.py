@@ -284,39 +284,46 @@ def find_entity_candidates(
 
     core = core_name(name) if name else ""
     trade = trade_name(name) if name else ""
-    stems = {core} | ({trade} if len(trade) >= 2 else set()) if len(core) >= 2 else set()
-    if stems:
-        sql, more = _range_part(
-            "name", [region + stem for stem in stems for region in ("", *region_prefixes())], scope, PREFIX_LIMIT
-        )
+    regions = ("", *region_prefixes())
+    if len(core) >= 2:
+        sql, more = _range_part("name", [region + core for region in regions], scope, PREFIX_LIMIT)
         parts.append(sql)
         params += [*more, *scope_params]
     _fetch(found, parts, params, exact_kind=0 if exact else -1, uscc=uscc, variants=variants)
-
     address_n = normalise(address)
     phone_n = re.sub(r"\D", "", phone or "")
     shop_fields = _shop_name_fields()
-    for c in found.values():
-        _rank(c, name=name, core=core, trade=trade, address=address_n, phone=phone_n, shop_fields=shop_fields)
 
-    # Homophones ("舜康" typed for "顺康") by pinyin initials — a second round, only when no registered
-    # name matched outright: initials of two or three letters match hundreds of names, so they are a
-    # fallback, not a look-up worth making for every party.
-    initials = _initials(trade if len(trade) >= 2 else core) if stems else ""
+    def rank_new(before: set[int]) -> None:
+        for pk, c in found.items():
+            if pk not in before:
+                _rank(c, name=name, core=core, trade=trade, address=address_n, phone=phone_n, shop_fields=shop_fields)
+            elif "拼音首字母相同" in c.reasons:
+                _initials_floor(c, fuzz.ratio(core, core_name(c.entity.name)))
+
+    rank_new(set())
+
+    # The looser look-ups come in later rounds, only while no registered name has matched outright
+    # (score ≥ 90): a trade name of two characters ("顺康") starts hundreds of names, and initials of
+    # two or three letters match even more, so they are fallbacks, not look-ups worth making for every
+    # party. First names sharing the trade name (a store "顺康养生馆" of "赤峰顺康健康科技有限公司"), then
+    # homophones by pinyin initials ("舜康" typed for "顺康").
+    if len(trade) >= 2 and trade != core and not any(c.score >= 90 for c in found.values()):
+        before = set(found)
+        sql, more = _range_part("name", [region + trade for region in regions], scope, PREFIX_LIMIT)
+        _fetch(found, [sql], [*more, *scope_params])
+        rank_new(before)
+    initials = _initials(trade if len(trade) >= 2 else core) if len(core) >= 2 else ""
     if len(initials) >= 2 and not any(c.score >= 90 for c in found.values()):
+        before = set(found)
         sql, more = _range_part(
             "name_initials",
             [region + initials for region in {"", *(_initials(r) for r in region_prefixes())}],
             scope,
             INITIALS_LIMIT,
         )
-        before = set(found)
         _fetch(found, [sql], [*more, *scope_params], initials_kind=0)
-        for pk, c in found.items():
-            if pk not in before:
-                _rank(c, name=name, core=core, trade=trade, address=address_n, phone=phone_n, shop_fields=shop_fields)
-            elif "拼音首字母相同" in c.reasons:
-                _initials_floor(c, fuzz.ratio(core, core_name(c.entity.name)))
+        rank_new(before)
 
     ranked = sorted(
         (c for c in found.values() if c.score >= 50 or "统一社会信用代码一致" in c.reasons),

@@ -16,11 +16,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from silvershield.cases.queries import cases_visible_to
-from silvershield.core.models import User
-from silvershield.core.permissions import can_see_entities
-from silvershield.core.views.pages import build_timeline, decode_key, encode_key, render_page, xlsx_response
 from silvershield.core.errors import DomainError
-from silvershield.core.permissions import ENTITY_ROLES
+from silvershield.core.models import User
+from silvershield.core.permissions import ENTITY_ROLES, can_see_entities
+from silvershield.core.views.pages import build_timeline, decode_key, encode_key, render_page, xlsx_response
 from silvershield.entities.detection import describe_reasons
 from silvershield.entities.forms import EntityFilterForm, HazardForm, ImportForm
 from silvershield.entities.gates import (

@@ -54,10 +54,10 @@ from silvershield.intake.queries import (
     measure_q,
     network_leads,
     own_submissions,
+    stations_visible_to,
     stats_by_informant,
     stats_by_month,
     stats_by_station,
-    stations_visible_to,
 )
 from silvershield.intake.services import informant_division, receive_lead, save_informant, save_station
 from silvershield.leads.models import Channel

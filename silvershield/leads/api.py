@@ -42,6 +42,7 @@ from silvershield.core.models import Role, User
 from silvershield.entities.linking import find_entity_candidates
 from silvershield.entities.models import Entity
 from silvershield.entities.queries import entities_visible_to, entity_divisions_visible_to
+from silvershield.leads.duplicates import find_duplicates
 from silvershield.leads.models import (
     Channel,
     FraudCategory,
@@ -51,7 +52,6 @@ from silvershield.leads.models import (
     Priority,
     ProductDomain,
 )
-from silvershield.leads.duplicates import find_duplicates
 from silvershield.leads.queries import (
     LedgerFilter,
     filter_ledger,

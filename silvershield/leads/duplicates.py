@@ -18,10 +18,10 @@ from django.db.models import Q
 from rapidfuzz import fuzz, process
 
 from silvershield.core.audit import record_event
-from silvershield.core.memo import memo_for
-from silvershield.core.sql import instance_from_row, placeholders
 from silvershield.core.errors import InvalidInput, PermissionDenied
+from silvershield.core.memo import memo_for
 from silvershield.core.models import AuditEvent, User
+from silvershield.core.sql import instance_from_row, placeholders
 from silvershield.leads.models import DuplicateDismissal, DuplicateRule, Lead, LeadState
 
 REASON_PHONE = "举报人电话相同"
@@ -32,6 +32,8 @@ REASON_PARTY = "当事人名称相同"
 # The columns the registration desk and the API show of a duplicate, read in the same statement as the scan.
 _SHOWN_FIELDS = ("summary", "number", "received_date", "state", "party_name")
 _SHOWN = ", ".join(_SHOWN_FIELDS)
+# The text scan reads hundreds of rows for their summaries alone; the other shown columns stay empty.
+_UNSHOWN = ", ".join(f"CAST(NULL AS {'DATE' if f == 'received_date' else 'TEXT'}) AS {f}" for f in _SHOWN_FIELDS[1:])
 
 
 @dataclass
@@ -100,7 +102,7 @@ def find_duplicates(
     if lead.summary and rule.scan_limit:
         parts.append(
             "SELECT * FROM (SELECT id, CAST(NULL AS TEXT) AS reporter_phone_hash, CAST(NULL AS BIGINT) AS party_entity_id, "
-            f"CAST(NULL AS TEXT) AS party_key, {_SHOWN}, 2 AS kind "
+            f"CAST(NULL AS TEXT) AS party_key, summary, {_UNSHOWN}, 2 AS kind "
             f"FROM leads_lead WHERE {common} ORDER BY received_date DESC, id DESC LIMIT %s) AS recent"
         )
         params += [*common_params, rule.scan_limit]
@@ -121,10 +123,10 @@ def find_duplicates(
     choices: dict[int, str] = {}
     shown: dict[int, tuple] = {}
     for pk, phone, entity_id, party_key, *values, kind in rows:
-        shown[pk] = values
         if kind == 2:
             choices[pk] = values[0]
             continue
+        shown[pk] = values
         if lead.reporter_phone_hash and phone == lead.reporter_phone_hash:
             note(pk, 90, REASON_PHONE)
         if lead.party_entity_id and entity_id == lead.party_entity_id:
@@ -140,6 +142,11 @@ def find_duplicates(
     for match in found.values():  # several reasons together make a stronger case
         match.score = min(100, match.score + 5 * (len(match.reasons) - 1))
     ranked = sorted(found.items(), key=lambda item: (-item[1].score, -item[0]))[:limit]
+    missing = [pk for pk, _m in ranked if pk not in shown]
+    if missing:  # found by text alone: the scan read only their summaries
+        with connection.cursor() as cursor:
+            cursor.execute(f"SELECT id, {_SHOWN} FROM leads_lead WHERE id IN ({placeholders(missing)})", missing)
+            shown.update((pk, values) for pk, *values in cursor.fetchall())
     result = []
     for pk, match in ranked:
         # Only what the registration desk shows; any other field loads on first use.

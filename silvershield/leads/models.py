@@ -111,8 +111,10 @@ class Lead(models.Model):
     case (程序规定 Art. 18), stored as `due_date` when the lead is registered.
     """
 
-    number = models.CharField(_("number"), max_length=40, unique=True, null=True, blank=True)
-    bureau = models.ForeignKey(OrgUnit, on_delete=models.PROTECT, related_name="leads", verbose_name=_("bureau"))
+    number = models.CharField(_("number"), max_length=40, null=True, blank=True)  # unique: Meta
+    bureau = models.ForeignKey(
+        OrgUnit, on_delete=models.PROTECT, related_name="leads", verbose_name=_("bureau"), db_index=False
+    )  # indexed by lead_ledger_idx
     state = models.CharField(
         _("state"), max_length=20, choices=LeadState.choices, default=LeadState.RECEIVED, editable=False
     )
@@ -129,10 +131,12 @@ class Lead(models.Model):
     party_name = models.CharField(_("party"), max_length=200, blank=True)
     party_entity = models.ForeignKey(
         "entities.Entity", null=True, blank=True, on_delete=models.SET_NULL, related_name="leads",
-        verbose_name=_("registered entity"),
-    )
+        verbose_name=_("registered entity"), db_index=False,
+    )  # indexed by lead_party_entity_idx
     party_address = models.CharField(_("party address"), max_length=200, blank=True)
-    division = models.ForeignKey(Division, on_delete=models.PROTECT, verbose_name=_("division"))
+    division = models.ForeignKey(
+        Division, on_delete=models.PROTECT, verbose_name=_("division"), db_index=False
+    )  # indexed by lead_division_idx
     reporter_is_named = models.BooleanField(_("named reporter"), default=False)
     reporter_name = EncryptedTextField(_("reporter name"), blank=True)
     reporter_phone = EncryptedTextField(_("reporter phone"), blank=True)
@@ -140,9 +144,9 @@ class Lead(models.Model):
     reporter_address = EncryptedTextField(_("reporter address"), blank=True)
     # A keyed hash (HMAC-SHA256) of the reporter's phone, so "same reporter" is found by an index without
     # decrypting any row; written by leads.services, recomputed by `silvershield reencrypt`.
-    reporter_phone_hash = models.CharField(max_length=64, blank=True, db_index=True, editable=False)
+    reporter_phone_hash = models.CharField(max_length=64, blank=True, editable=False)  # indexed: Meta
     # The party's name reduced to its core (entities.linking.core_name), for "same party" by an index.
-    party_key = models.CharField(max_length=200, blank=True, db_index=True, editable=False)
+    party_key = models.CharField(max_length=200, blank=True, editable=False)  # indexed: Meta
     reporter_relation = models.CharField(
         _("reporter is the victim's"), max_length=20, choices=ReporterRelation.choices, blank=True
     )
@@ -159,8 +163,8 @@ class Lead(models.Model):
         _("external reference"), max_length=64, blank=True,
         help_text=_("The sender's own number, e.g. the 12315 work-order number; one lead per reference and channel."),
     )
-    tracking_code = models.CharField(_("tracking code"), max_length=20, unique=True, null=True, blank=True, editable=False)
-    idempotency_key = models.CharField(max_length=64, unique=True, null=True, blank=True, editable=False)
+    tracking_code = models.CharField(_("tracking code"), max_length=20, null=True, blank=True, editable=False)
+    idempotency_key = models.CharField(max_length=64, null=True, blank=True, editable=False)
     category_confidence = models.FloatField(_("category confidence"), null=True, blank=True, editable=False)
     victim_age = models.PositiveSmallIntegerField(_("victim's age"), null=True, blank=True)
     loss_amount = models.DecimalField(_("losses (yuan)"), max_digits=14, decimal_places=2, null=True, blank=True)
@@ -207,6 +211,11 @@ class Lead(models.Model):
             models.Index(fields=["party_entity", "-received_date"], name="lead_party_entity_idx"),
             # The wall board counts open items per stage and division (board/queries.py).
             models.Index(fields=["state", "division", "due_date"], name="lead_state_division_due_idx"),
+            # Duplicate look-ups by equality only. Declared here rather than with db_index/unique on the
+            # field, which on PostgreSQL adds a second, LIKE-pattern index per column that nothing uses:
+            # every lead row written pays for each index, and intake writes hundreds a second.
+            models.Index(fields=["reporter_phone_hash"], name="lead_phone_hash_idx"),
+            models.Index(fields=["party_key"], name="lead_party_key_idx"),
         ]
         constraints = [
             models.CheckConstraint(
@@ -230,6 +239,9 @@ class Lead(models.Model):
                 fields=["channel", "external_ref"], condition=~models.Q(external_ref=""),
                 name="lead_unique_external_ref",
             ),
+            models.UniqueConstraint(fields=["number"], name="lead_unique_number"),
+            models.UniqueConstraint(fields=["tracking_code"], name="lead_unique_tracking_code"),
+            models.UniqueConstraint(fields=["idempotency_key"], name="lead_unique_idempotency_key"),
         ]
 
     def __str__(self) -> str:

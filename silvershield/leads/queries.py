@@ -14,8 +14,8 @@ from django.shortcuts import get_object_or_404
 
 from silvershield.core.models import Role, User
 from silvershield.core.permissions import LEDGER_ROLES, OWN_SUBMISSION_ROLES
+from silvershield.core.queries import reachable_bureau_ids, reachable_bureaus_q
 from silvershield.core.sql import placeholders
-from silvershield.core.queries import reachable_bureaus_q, reachable_unit_ids
 from silvershield.leads.models import Lead
 
 
@@ -45,7 +45,7 @@ def lead_scope_sql(user: User) -> tuple[str, list]:
     if user.role == Role.INVESTIGATOR:  # dispatched to their unit or to them: let the ORM say it
         sql, params = leads_visible_to(user).order_by().values("pk").query.sql_with_params()
         return f"id IN ({sql})", list(params)
-    ids = reachable_unit_ids(user)
+    ids = reachable_bureau_ids(user)
     return (f"bureau_id IN ({placeholders(ids)})" if ids else "1 = 0"), list(ids)
 
 

@@ -3,7 +3,13 @@
 from django.contrib import admin
 
 from silvershield.screening.models import (
-    Conflict, Decision, Matter, Meeting, RoutingRule, ScreeningSetting, Unavailability,
+    Conflict,
+    Decision,
+    Matter,
+    Meeting,
+    RoutingRule,
+    ScreeningSetting,
+    Unavailability,
 )
 
 
