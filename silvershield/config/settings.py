@@ -118,6 +118,10 @@ else:
         "default": {"BACKEND": "django.core.cache.backends.filebased.FileBasedCache", "LOCATION": str(DATA_DIR / "cache")}
     }
 
+# A 12315 file checked on the import page but not confirmed within this many hours is deleted
+# (intake/imports.py, discard_unconfirmed): it holds reporters' names and phones in clear.
+INTAKE_UNCONFIRMED_HOURS = float(env("INTAKE_UNCONFIRMED_HOURS") or 24)
+
 # Per-process memory of what every API request reads (core/memo.py): how long a worker may keep a
 # token's owner (a revoked token stops working within this time) and reference data such as the
 # divisions a bureau reaches or the duplicate rule in force.

@@ -672,3 +672,43 @@ def csv_bytes(rows: list[list[Any]]) -> bytes:
     buffer = io.StringIO()
     csv.writer(buffer).writerows(rows)
     return buffer.getvalue().encode("utf-8-sig")
+
+
+# --- files checked on the page but never confirmed ----------------------------------------------------
+
+
+def discard_unconfirmed(*, older_than: timedelta | None = None, now: datetime | None = None) -> int:
+    """Delete the stored files of imports checked on the page but not confirmed within `older_than`
+    (settings.INTAKE_UNCONFIRMED_HOURS, default 24 h) and mark them expired, each with an audit event.
+
+    A 12315 export holds reporters' names and phones in clear (DOMAIN.md C.2); a confirmed or rejected
+    import deletes its file at once, and this removes the rest. The upload page calls it each time a
+    file is checked; `silvershield intake discard-unconfirmed` runs it from cron. Returns how many."""
+    from django.conf import settings
+
+    from silvershield.core.audit import record_event
+    from silvershield.core.models import AuditEvent
+
+    if older_than is None:
+        older_than = timedelta(hours=getattr(settings, "INTAKE_UNCONFIRMED_HOURS", 24))
+    cutoff = (now or timezone.now()) - older_than
+    stale = ImportBatch.objects.filter(status=ImportStatus.CHECKED, created_at__lt=cutoff).exclude(stored_file="")
+    done = 0
+    for pk in stale.values_list("pk", flat=True):
+        with transaction.atomic():
+            batch = ImportBatch.objects.select_for_update().filter(pk=pk, status=ImportStatus.CHECKED).first()
+            if batch is None:  # confirmed or discarded meanwhile
+                continue
+            name = batch.stored_file.name
+            batch.status = ImportStatus.EXPIRED
+            batch.stored_file = ""
+            batch.save(update_fields=["status", "stored_file"])
+            record_event(
+                subject=batch, actor=None, action=AuditEvent.Action.TRANSITION, transition="expire",
+                from_state=ImportStatus.CHECKED, to_state=ImportStatus.EXPIRED,
+                reason=f"未在{older_than.total_seconds() / 3600:g}小时内确认导入，已删除上传文件",
+            )
+        # After the row says "expired": a file without its row is harmless, a row without its file is not.
+        ImportBatch._meta.get_field("stored_file").storage.delete(name)
+        done += 1
+    return done

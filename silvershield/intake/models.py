@@ -18,6 +18,7 @@ class ImportStatus(models.TextChoices):
     CHECKED = "checked", _("checked, not imported")
     IMPORTED = "imported", _("imported")
     REJECTED = "rejected", _("rejected: bad rows")
+    EXPIRED = "expired", _("expired: not confirmed in time, file deleted")
 
 
 class ImportBatch(models.Model):

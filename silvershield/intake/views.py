@@ -37,6 +37,7 @@ from silvershield.intake.forms import (
     StatsFilterForm,
 )
 from silvershield.intake.imports import (
+    discard_unconfirmed,
     DEFAULT_MAPPING,
     FIELDS,
     FileProblem,
@@ -456,6 +457,8 @@ def import_upload(request: HttpRequest) -> HttpResponse:
     """Upload a file: it is checked row by row (nothing written), then the officer confirms."""
     _require(perms.can_import(request.user))
     form = ImportUploadForm(request.POST or None, request.FILES or None)
+    if request.method == "POST":
+        discard_unconfirmed()  # files checked long ago and never confirmed hold reporters' data: delete them
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
         mapping = {k: list(v) for k, v in DEFAULT_MAPPING.items()}

@@ -246,3 +246,34 @@ def test_import_page_with_a_bad_row_offers_no_confirm(client, personas, tmp_path
     assert Lead.objects.count() == 0
     response = client.post(reverse("intake:import"), {"file": SimpleUploadedFile("x.txt", b"hello")})
     assert response.status_code == 400 and "file" in response.context["form"].errors
+
+
+def test_a_checked_file_never_confirmed_is_deleted_after_a_day(client, personas, tmp_path):
+    """A 12315 export holds reporters' names and phones in clear: unconfirmed, it is not kept."""
+    from datetime import timedelta
+
+    from django.core.management import call_command
+    from django.utils import timezone
+
+    login(client, personas.legal_officer)
+    with open(write_xlsx(tmp_path / "old.xlsx", [row("E001")]), "rb") as handle:
+        client.post(reverse("intake:import"), {"file": handle})
+    old = ImportBatch.objects.get()
+    stored = old.stored_file.name
+    storage = old.stored_file.storage
+    assert storage.exists(stored)
+    ImportBatch.objects.filter(pk=old.pk).update(created_at=timezone.now() - timedelta(hours=25))
+    with open(write_xlsx(tmp_path / "new.xlsx", [row("E002")]), "rb") as handle:
+        client.post(reverse("intake:import"), {"file": handle})  # checking a new file clears the stale one
+    old.refresh_from_db()
+    new = ImportBatch.objects.exclude(pk=old.pk).get()
+    assert old.status == ImportStatus.EXPIRED and not old.stored_file and not storage.exists(stored)
+    assert new.status == ImportStatus.CHECKED and storage.exists(new.stored_file.name)
+    event = AuditEvent.objects.get(subject_type="intake.importbatch", subject_id=old.pk)
+    assert (event.from_state, event.to_state) == ("checked", "expired")
+    assert client.post(reverse("intake:import_confirm", args=[old.pk])).status_code == 404
+    assert Lead.objects.count() == 0
+    # From cron: anything older than the hours given.
+    call_command("intake", "discard-unconfirmed", "--hours", "0")
+    new.refresh_from_db()
+    assert new.status == ImportStatus.EXPIRED and not storage.exists(new.stored_file.name or "x")

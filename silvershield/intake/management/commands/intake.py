@@ -6,6 +6,10 @@ import-12315 FILE [--mapping M.json] [--skip-bad] [--bureau CODE] [--as USERNAME
     --skip-bad imports the good rows and lists the bad. The same file, or the same work orders, imported
     again add nothing. docs/intake.md describes the columns and the mapping file.
 
+discard-unconfirmed [--hours 24]
+    Deletes the files of imports checked on the page but never confirmed (they hold reporters' data in
+    clear) and marks those imports expired; run it from cron. The upload page also does it on each check.
+
 benchmark-import [--rows 100000] [--bureau CODE] [--keep]
     Writes a file of that many realistic rows, imports it, prints the seconds and the peak memory, and
     rolls the import back unless --keep (docs/performance.md, "12315 import").
@@ -33,6 +37,7 @@ from silvershield.intake.imports import (
     FileProblem,
     ImportOptions,
     bureau_for,
+    discard_unconfirmed,
     load_mapping,
     report_to_text,
     run_import,
@@ -133,6 +138,10 @@ class Command(BaseCommand):
         imp.add_argument("--as", dest="username", help="The person the import is recorded under.")
         imp.add_argument("--dry-run", action="store_true", help="Check every row, write nothing.")
         imp.add_argument("--no-progress", action="store_true")
+        discard = sub.add_parser(
+            "discard-unconfirmed", help="Delete files checked on the import page but never confirmed (for cron)."
+        )
+        discard.add_argument("--hours", type=float, help="Older than this many hours (default: INTAKE_UNCONFIRMED_HOURS, 24).")
         bench = sub.add_parser("benchmark-import", help="Time the import of a generated file.")
         bench.add_argument("--rows", type=int, default=100_000)
         bench.add_argument("--bureau", help="Bureau code (default: the first bureau).")
@@ -142,6 +151,10 @@ class Command(BaseCommand):
     def handle(self, *args, **options) -> None:
         if options["action"] == "import-12315":
             self._import(options)
+        elif options["action"] == "discard-unconfirmed":
+            hours = options["hours"]
+            done = discard_unconfirmed(older_than=timedelta(hours=hours) if hours is not None else None)
+            self.stdout.write(f"已删除{done}个未确认导入的上传文件")
         else:
             self._benchmark(options)
 
