@@ -311,8 +311,7 @@ class Importer:
 
         columns = ["id", "uscc", "name", "legal_representative", "address", "phone", "division_id",
                    "business_scope", "status", "registration_date", "is_elderly_related", "name_initials",
-                   "elderly_category", "elderly_reasons", "elderly_keywords", "credit_status", "risk_score",
-                   "risk_tier", "risk_factors", "risk_computed_at", "created_at", "updated_at"]
+                   "elderly_category", "elderly_reasons", "elderly_keywords", "credit_status", "created_at", "updated_at"]
         quote = ops.quote_name
         sql = (
             f"INSERT INTO {quote(Entity._meta.db_table)} ({', '.join(quote(c) for c in columns)}) "
@@ -321,8 +320,7 @@ class Importer:
         params = [
             (r["id"], r["uscc"], r["name"], r["legal_representative"], r["address"], r["phone"], r["division_id"],
              r["business_scope"], r["status"], r["registration_date"], r["is_elderly_related"], r["name_initials"],
-             r["elderly_category"], js(r["elderly_reasons"]), r["elderly_keywords"], r["credit_status"], None,
-             "", empty_json, None, now, now)
+             r["elderly_category"], js(r["elderly_reasons"]), r["elderly_keywords"], r["credit_status"], now, now)
             for r in rows
         ]
         with connection.cursor() as cursor:

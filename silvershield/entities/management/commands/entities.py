@@ -167,6 +167,7 @@ class Command(BaseCommand):
                 from django.db import connection
 
                 with connection.cursor() as cursor:
+                    cursor.execute("DELETE FROM entities_entityrisk WHERE entity_id >= %s AND entity_id < %s", [base, base + count])
                     cursor.execute("DELETE FROM entities_entity WHERE id >= %s AND id < %s", [base, base + count])
 
     def _benchmark_import(self, rows: int, *, keep: bool) -> None:
