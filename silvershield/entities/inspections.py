@@ -63,7 +63,8 @@ def inspecting_officers(*, entity: Entity, among: User) -> QuerySet[User]:
 def first_visit_q() -> Exists:
     """True for an inspection that resolved a first-visit flag (the flag's detail names it)."""
     return Exists(
-        GateAlert.objects.filter(kind=AlertKind.FIRST_VISIT)
+        # By entity first (its index), so each inspection looks at its own entity's one or two flags.
+        GateAlert.objects.filter(entity_id=OuterRef("entity_id"), kind=AlertKind.FIRST_VISIT)
         .annotate(by_inspection=Cast(KeyTextTransform("inspection", "detail"), BigIntegerField()))
         .filter(by_inspection=OuterRef("pk"))
     )
