@@ -175,7 +175,8 @@ class Entity(models.Model):
     business_scope = models.TextField(_("business scope"), blank=True)
     status = models.CharField(_("status"), max_length=20, choices=EntityStatus.choices, default=EntityStatus.ACTIVE)
     registration_date = models.DateField(_("registration date"), null=True, blank=True)
-    is_elderly_related = models.BooleanField(_("elderly-related"), default=False, db_index=True)
+    # No index of its own: a third of the rows or more; entity_division_idx serves division + elderly.
+    is_elderly_related = models.BooleanField(_("elderly-related"), default=False)
     name_initials = models.CharField(_("pinyin initials"), max_length=100, blank=True)
     # Measure 4 (entities.detection and entities.risk write these; derived, so not audited per change):
     elderly_category = models.CharField(_("category"), max_length=30, choices=ElderlyCategory.choices, blank=True)
