@@ -8,12 +8,14 @@ nothing loads from a CDN — government intranets are closed (DESIGN.md section 
 from ninja import NinjaAPI
 
 from silvershield.ads.api import router as ads_router
+from silvershield.board.api import router as board_router
 from silvershield.cases.api import router as cases_router
 from silvershield.core.api import ReadableJSONRenderer, install_error_handlers
 from silvershield.core.api import router as core_router
 from silvershield.core.api_auth import API_AUTH
 from silvershield.entities.api import router as entities_router
 from silvershield.leads.api import router as leads_router
+from silvershield.screening.api import router as screening_router
 
 api = NinjaAPI(
     title="SilverShield API",
@@ -35,3 +37,5 @@ api.add_router("", leads_router)
 api.add_router("", cases_router)
 api.add_router("", entities_router)
 api.add_router("", ads_router)
+api.add_router("", screening_router)
+api.add_router("", board_router)

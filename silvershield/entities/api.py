@@ -1,4 +1,5 @@
-"""The market-entity registry API (市场主体): search, read, register and correct entities.
+"""The market-entity registry API (市场主体): search, read, register and correct entities; list and
+record inspections.
 
 Reads go through `entities_visible_to` / `get_entity_for_user` (the divisions the person's bureau
 reaches; 404 outside them); writes through entities.services, which validates the credit code with the
@@ -6,7 +7,7 @@ GB 32100 rules (core/identifiers.py) and audits every change.
 """
 
 from datetime import date, datetime
-from typing import Any
+from typing import Annotated, Any
 
 from django.db.models import Q
 from django.http import HttpRequest
@@ -18,6 +19,7 @@ from silvershield.core.api import (
     MAX_PAGE_SIZE,
     BodyIn,
     DivisionRef,
+    Id,
     IsoDate,
     QueryIn,
     decode_cursor,
@@ -29,9 +31,15 @@ from silvershield.core.api import (
 from silvershield.core.errors import InvalidInput, PermissionDenied
 from silvershield.core.models import Role, User
 from silvershield.core.queries import reachable_division_codes
-from silvershield.entities.models import Entity, EntityStatus
+from silvershield.entities.inspections import (
+    can_record_inspection,
+    filter_inspections,
+    inspections_visible_to,
+    officer_names,
+)
+from silvershield.entities.models import Entity, EntityStatus, Inspection, InspectionResult
 from silvershield.entities.queries import entities_visible_to, get_entity_for_user, search_entities
-from silvershield.entities.services import create_entity, update_entity
+from silvershield.entities.services import create_entity, record_inspection, update_entity
 
 router = Router(tags=["entities"])
 
@@ -223,3 +231,114 @@ def list_gate_alerts(request: HttpRequest) -> list[dict[str, Any]]:
         }
         for a in open_gate_alerts(user)[:200]
     ]
+
+
+# --- inspections -------------------------------------------------------------------------------------
+
+
+class InspectionFilterIn(QueryIn):
+    division: str | None = Field(None, max_length=6, description="行政区划代码")
+    date_from: IsoDate | None = Field(None, description="检查日期起（含）")
+    date_to: IsoDate | None = Field(None, description="检查日期止（含）")
+    result: InspectionResult | None = None
+    first_visit: bool | None = Field(None, description="只看（或排除）首次走访")
+    entity: Id | None = Field(None, description="市场主体 id")
+    after: str | None = Field(None, max_length=400, description="上一页返回的 next 游标")
+    limit: int = Field(DEFAULT_PAGE_SIZE, ge=1, le=MAX_PAGE_SIZE)
+
+
+class InspectionIn(BodyIn):
+    inspected_on: IsoDate
+    result: InspectionResult
+    officers: list[Id] | None = Field(
+        None, max_length=20, description="检查人员 id，第一位为主检人；省略时为本人"
+    )
+    note: str = Field("", max_length=5000, description="检查情况；发现问题的必填")
+    hazards: list[Annotated[str, Field(max_length=2000)]] = Field(
+        [], max_length=50, description="发现的风险隐患，每项记入风险隐患台账"
+    )
+    rectify_by: IsoDate | None = Field(None, description="整改期限")
+
+
+class InspectedEntityOut(Schema):
+    id: int
+    uscc: str
+    name: str
+
+
+class InspectionOut(Schema):
+    id: int
+    entity: InspectedEntityOut
+    division: DivisionRef
+    inspected_on: date
+    result: str
+    result_label: str
+    note: str
+    officers: list[str] = Field(description="检查人员姓名，主检人在前")
+    first_visit: bool = Field(description="该次检查是否办结了首次走访提醒")
+    created_at: datetime
+
+
+class InspectionPageOut(Schema):
+    items: list[InspectionOut]
+    next: str | None
+
+
+def _inspections_out(rows: list[Inspection]) -> list[dict[str, Any]]:
+    names = officer_names(rows)
+    return [
+        {
+            "id": i.pk, "entity": {"id": i.entity_id, "uscc": i.entity.uscc, "name": i.entity.name},
+            "division": division_ref(i.entity.division), "inspected_on": i.inspected_on, "result": i.result,
+            "result_label": str(i.get_result_display()), "note": i.note, "officers": names.get(i.pk, []),
+            "first_visit": bool(i.is_first_visit), "created_at": i.created_at,
+        }
+        for i in rows
+    ]
+
+
+@router.get("/inspections", response={200: InspectionPageOut, **error_responses(400)}, tags=["inspections"])
+def list_inspections(request: HttpRequest, filters: Query[InspectionFilterIn]) -> dict[str, Any]:
+    """Inspections of the entities in the person's divisions, newest first, keyset-paginated."""
+    user: User = request.auth  # type: ignore[attr-defined]
+    queryset = filter_inspections(
+        inspections_visible_to(user), division=filters.division or "", date_from=filters.date_from,
+        date_to=filters.date_to, result=filters.result.value if filters.result else "",
+        first_visit=filters.first_visit, entity=filters.entity,
+    )
+    after = decode_cursor(filters.after, kind=date)
+    if after is not None:
+        queryset = queryset.filter(Q(inspected_on__lt=after[0]) | Q(inspected_on=after[0], id__lt=after[1]))
+    rows = list(queryset[: filters.limit + 1])
+    next_key = None
+    if len(rows) > filters.limit:
+        rows = rows[: filters.limit]
+        next_key = (rows[-1].inspected_on, rows[-1].pk)
+    return {"items": _inspections_out(rows), "next": encode_cursor(next_key)}
+
+
+@router.post(
+    "/entities/{entity_id}/inspections", response={201: InspectionOut, **error_responses(400, 404)},
+    tags=["inspections"],
+)
+def create_inspection(
+    request: HttpRequest, payload: InspectionIn, entity_id: int = Path(..., ge=1, le=MAX_ID)
+) -> Status[dict[str, Any]]:
+    """Record an inspection or first visit (the same service as the page): resolves the entity's
+    first-visit flag; each of `hazards` becomes a hazard-ledger item due by `rectify_by`."""
+    user: User = request.auth  # type: ignore[attr-defined]
+    entity = get_entity_for_user(user, entity_id)
+    if not can_record_inspection(user, entity):
+        raise PermissionDenied("只有辖区内的执法人员、单位负责人或登记注册科可以登记检查")
+    officers = None
+    if payload.officers is not None:
+        found = {u.pk: u for u in User.objects.filter(pk__in=payload.officers)}
+        missing = [pk for pk in payload.officers if pk not in found]
+        if missing:
+            raise InvalidInput(f"检查人员 {missing[0]} 不存在", field="officers")
+        officers = [found[pk] for pk in payload.officers]
+    inspection = record_inspection(
+        entity=entity, actor=user, inspected_on=payload.inspected_on, result=payload.result.value,
+        note=payload.note, officers=officers, hazards=payload.hazards, rectify_by=payload.rectify_by,
+    )
+    return Status(201, _inspections_out([inspections_visible_to(user).get(pk=inspection.pk)])[0])

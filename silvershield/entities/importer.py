@@ -16,11 +16,13 @@ import csv
 import hashlib
 import io
 import json
+import queue
+import threading
 from collections.abc import Callable, Iterator
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from operator import mul
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from django.db import connection, transaction
 from django.db.models import Max
@@ -31,7 +33,7 @@ from silvershield.core.demo_data.fast_insert import reset_sequences
 from silvershield.core.identifiers import USCC_ALPHABET, InvalidIdentifier, validate_uscc
 from silvershield.core.models import AuditChainHead, AuditEvent, Division, User
 from silvershield.entities.detection import Detector
-from silvershield.entities.gates import is_new_registration
+from silvershield.entities.gates import FIRST_VISIT_WINDOW_DAYS
 from silvershield.entities.models import CreditStatus, Entity, EntityStatus, ImportRun
 
 CHUNK = 5000
@@ -69,6 +71,14 @@ _INDEX = {c: i for i, c in enumerate(USCC_ALPHABET)}
 _WEIGHTS = (1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28)
 
 
+class _Found(NamedTuple):
+    elderly: bool
+    category: str
+    reasons: list
+    keywords: str  # the reason text, as stored in elderly_keywords
+    json_reasons: str
+
+
 class BadRow(ValueError):
     def __init__(self, field: str, message: str) -> None:
         super().__init__(message)
@@ -91,19 +101,20 @@ def fast_uscc(value: Any) -> str:
         raise BadRow("uscc", str(exc)) from exc
 
 
-_initial_cache: dict[str, str] = {}
+class _Initials(dict):
+    """Pinyin initial by character, looked up once (pypinyin per whole name is 0.2 ms: 200 s for 10^6)."""
+
+    def __missing__(self, ch: str) -> str:
+        letters = lazy_pinyin(ch, style=Style.FIRST_LETTER, errors="ignore")
+        initial = self[ch] = letters[0][:1].lower() if letters else ""
+        return initial
+
+
+_initials = _Initials()
 
 
 def fast_initials(name: str) -> str:
-    """Pinyin initials by character (cached): pypinyin per whole name is 0.2 ms, too slow for 10^6 rows."""
-    out = []
-    for ch in name:
-        initial = _initial_cache.get(ch)
-        if initial is None:
-            letters = lazy_pinyin(ch, style=Style.FIRST_LETTER, errors="ignore")
-            initial = _initial_cache[ch] = (letters[0][:1].lower() if letters else "")
-        out.append(initial)
-    return "".join(out)[:100]
+    return "".join(map(_initials.__getitem__, name))[:100]
 
 
 def _date(value: Any) -> date | None:
@@ -173,12 +184,19 @@ class Importer:
             self.divisions[d.code] = d.code
             self.divisions[d.name] = d.code
         self.detector = Detector()
+        self._name_automaton = self.detector._name
+        self._name_automaton_ready = bool(self.detector._name_n)
+        self._detect_cache: dict[tuple, Any] = {}
         self.seen: set[str] = set()
         self.report: list[dict] = []
         self.now = timezone.now()
         self.deregistered: list[Entity] = []
         self.new_entities: list[Entity] = []
         self.touched: list[int] = []
+        self.new_since = timezone.localdate() - timedelta(days=FIRST_VISIT_WINDOW_DAYS)  # see is_new_registration
+        self.next_id: int | None = None  # of the next new entity (max + 1 once, then counted)
+        self._writer: _CopyWriter | None = None  # PostgreSQL: started at the first chunk, see `writer`
+        self.chain: _Chain | None = None
 
     def bad(self, number: int, uscc: str, field: str, message: str) -> None:
         self.run.bad += 1
@@ -255,17 +273,26 @@ class Importer:
                 self.deregistered.append(entity)
             self.touched.append(entity.pk)
         if new:
-            start = (Entity.objects.aggregate(m=Max("pk"))["m"] or 0) + 1
-            for offset, entity in enumerate(new):
-                entity["id"] = start + offset
+            if self.next_id is None:
+                self.next_id = (Entity.objects.aggregate(m=Max("pk"))["m"] or 0) + 1
+            for offset, entity in enumerate(new, start=self.next_id):
+                entity["id"] = offset
+            self.next_id += len(new)
             self._insert(new)
+            create = str(AuditEvent.Action.CREATE)
             for entity in new:
-                events.append(self._event(entity["id"], AuditEvent.Action.CREATE, {
-                    "uscc": [None, entity["uscc"]], "name": [None, entity["name"]], "status": [None, entity["status"]],
-                }))
+                event = self._event(entity["id"], create, None)
+                # compute_hash's json.dumps(sort_keys=True) of {"name", "status", "uscc"}, written directly.
+                event.changes_json = (
+                    f'{{"name": [null, {_json_str(entity["name"])}], "status": [null, {_json_str(entity["status"])}], '
+                    f'"uscc": [null, {_json_str(entity["uscc"])}]}}'
+                )
+                events.append(event)
                 if entity["is_elderly_related"]:
                     self.touched.append(entity["id"])
-                flag = entity["is_elderly_related"] and is_new_registration(entity["registration_date"])
+                flag = entity["is_elderly_related"] and (
+                    entity["registration_date"] is None or entity["registration_date"] >= self.new_since
+                )
                 if flag or entity["status"] != EntityStatus.ACTIVE:
                     light = Entity(
                         id=entity["id"], uscc=entity["uscc"], name=entity["name"], status=entity["status"],
@@ -282,51 +309,112 @@ class Importer:
             self.run.updated += len(updates)
 
     def _derive(self, entity: Entity) -> None:
-        found = self.detector.detect(entity.name, entity.business_scope)
+        found = self.detect(entity.name, entity.business_scope)
         entity.is_elderly_related = found.elderly
         entity.elderly_category = found.category
         entity.elderly_reasons = found.reasons
-        entity.elderly_keywords = found.reason_text[:300]
+        entity.elderly_keywords = found.keywords
         entity.name_initials = fast_initials(entity.name)
 
     def _derive_dict(self, row: dict[str, Any]) -> None:
-        found = self.detector.detect(row["name"], row["business_scope"])
+        found = self.detect(row["name"], row["business_scope"])
         row["is_elderly_related"] = found.elderly
         row["elderly_category"] = found.category
         row["elderly_reasons"] = found.reasons
-        row["elderly_keywords"] = found.reason_text[:300]
+        row["elderly_keywords"] = found.keywords
+        row["reasons_json"] = found.json_reasons
         row["name_initials"] = fast_initials(row["name"])
 
+    def detect(self, name: str, scope: str) -> Any:
+        """Detector.detect, cached: by scope text (scopes are mostly standard phrases repeated across
+        thousands of entities) and by the keywords found in the name (names are each new, but match few)."""
+        found_in_name = tuple(self._name_automaton.iter(name)) if name and self._name_automaton_ready else ()
+        key = (scope, tuple(v for _end, v in found_in_name))
+        found = self._detect_cache.get(key)
+        if found is None:
+            if len(self._detect_cache) > 50000:
+                self._detect_cache.clear()
+            # Same scope, same keywords found in the name in the same order: the same detection.
+            d = self.detector.detect(name, scope)
+            found = self._detect_cache[key] = _Found(
+                d.elderly, d.category, d.reasons, d.reason_text[:300],
+                json.dumps(d.reasons, ensure_ascii=False) if d.reasons else "[]",
+            )
+        return found
+
     def _insert(self, rows: list[dict[str, Any]]) -> None:
-        """One prepared INSERT with executemany; values adapted by hand (model instances cost 20 µs each)."""
+        """PostgreSQL: the rows as COPY text, sent by the writer thread. SQLite: one prepared INSERT with
+        executemany. Values are formatted by hand (model instances cost 20 µs each)."""
+        if self.writer is not None:
+            now = self.now.isoformat()
+            esc = _copy_text
+            lines = []
+            for r in rows:
+                reasons = r["elderly_reasons"]
+                date_ = r["registration_date"]
+                lines.append("\t".join((
+                    str(r["id"]), r["uscc"], esc(r["name"]), esc(r["legal_representative"]), esc(r["address"]),
+                    esc(r["phone"]), r["division_id"], esc(r["business_scope"]), r["status"],
+                    date_.isoformat() if date_ else "\\N", "t" if r["is_elderly_related"] else "f",
+                    esc(r["name_initials"]), r["elderly_category"],
+                    esc(r["reasons_json"]) if reasons else "[]",
+                    esc(r["elderly_keywords"]), r["credit_status"], now, now,
+                )))
+            lines.append("")
+            self.writer.put(f"COPY {Entity._meta.db_table} ({', '.join(_ENTITY_COLUMNS)}) FROM STDIN", "\n".join(lines))
+            return
         ops = connection.ops
-        sqlite = connection.vendor == "sqlite"
         now = ops.adapt_datetimefield_value(self.now)
-        empty_json = "[]" if sqlite else ops.adapt_json_value([], None)
 
         def js(value):
-            if not value:
-                return empty_json
-            return json.dumps(value, ensure_ascii=False) if sqlite else ops.adapt_json_value(value, None)
+            return json.dumps(value, ensure_ascii=False) if value else "[]"
 
-        columns = ["id", "uscc", "name", "legal_representative", "address", "phone", "division_id",
-                   "business_scope", "status", "registration_date", "is_elderly_related", "name_initials",
-                   "elderly_category", "elderly_reasons", "elderly_keywords", "credit_status", "risk_score",
-                   "risk_tier", "risk_factors", "risk_computed_at", "created_at", "updated_at"]
         quote = ops.quote_name
         sql = (
-            f"INSERT INTO {quote(Entity._meta.db_table)} ({', '.join(quote(c) for c in columns)}) "
-            f"VALUES ({', '.join(['%s'] * len(columns))})"
+            f"INSERT INTO {quote(Entity._meta.db_table)} ({', '.join(quote(c) for c in _ENTITY_COLUMNS)}) "
+            f"VALUES ({', '.join(['%s'] * len(_ENTITY_COLUMNS))})"
         )
         params = [
             (r["id"], r["uscc"], r["name"], r["legal_representative"], r["address"], r["phone"], r["division_id"],
              r["business_scope"], r["status"], r["registration_date"], r["is_elderly_related"], r["name_initials"],
-             r["elderly_category"], js(r["elderly_reasons"]), r["elderly_keywords"], r["credit_status"], None,
-             "", empty_json, None, now, now)
+             r["elderly_category"], js(r["elderly_reasons"]), r["elderly_keywords"], r["credit_status"], now, now)
             for r in rows
         ]
         with connection.cursor() as cursor:
             cursor.executemany(sql, params)
+
+    def append_events(self, events: list) -> None:
+        """Chain and insert events: the chain head is locked at the first chunk for the whole import
+        transaction; the hash is AuditEvent.compute_hash's, computed on plain values."""
+        if not events:
+            return
+        if self.chain is None:
+            self.chain = _Chain()
+        self.chain.append(events, self.writer)
+
+    @property
+    def writer(self) -> _CopyWriter | None:
+        if self._writer is None and connection.vendor == "postgresql":
+            self._writer = _CopyWriter()
+        return self._writer
+
+    def close(self) -> None:
+        """Wait for the writer thread; raise what it met. Then store the chain head."""
+        if self._writer is not None:
+            writer, self._writer = self._writer, None
+            writer.close()
+        if self.chain is not None:
+            self.chain.finish()
+
+    def abort(self) -> None:
+        """Stop the writer thread before the transaction is rolled back (its error, if any, is dropped)."""
+        if self._writer is not None:
+            writer, self._writer = self._writer, None
+            writer.error = writer.error or _Rejected()
+            try:
+                writer.close()
+            except BaseException:  # noqa: BLE001 - the caller is already failing
+                pass
 
     def _update(self, entities: list[Entity]) -> None:
         columns = [*COMPARED, "is_elderly_related", "elderly_category", "elderly_reasons", "elderly_keywords",
@@ -360,13 +448,14 @@ def _plain(value: Any) -> Any:
 class _Event:
     """An audit row to append (AuditEvent's fields, without the model's cost)."""
 
-    __slots__ = ("at", "actor_id", "subject_id", "action", "reason", "changes")
+    __slots__ = ("at", "actor_id", "subject_id", "action", "reason", "changes", "changes_json")
     subject_type = "entities.entity"
     transition = from_state = to_state = ""
 
     def __init__(self, at, actor_id, subject_id, action, reason, changes) -> None:
         self.at, self.actor_id, self.subject_id = at, actor_id, subject_id
         self.action, self.reason, self.changes = action, reason, changes
+        self.changes_json: str | None = None  # the changes as compute_hash writes them, when known
 
 
 class _Rejected(Exception):
@@ -377,44 +466,142 @@ _EVENT_COLUMNS = ["id", "at", "actor_id", "subject_type", "subject_id", "action"
                   "to_state", "reason", "changes", "previous_hash", "hash"]
 
 
-def _append_events(events: list) -> None:
-    """Chain and insert events (the head is locked for the whole import transaction).
+_ENTITY_COLUMNS = ["id", "uscc", "name", "legal_representative", "address", "phone", "division_id",
+                   "business_scope", "status", "registration_date", "is_elderly_related", "name_initials",
+                   "elderly_category", "elderly_reasons", "elderly_keywords", "credit_status", "created_at",
+                   "updated_at"]
+_COPY_ESCAPES = str.maketrans({"\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r"})
 
-    The hash is AuditEvent.compute_hash's, computed on plain values; rows go in with one executemany.
-    """
-    if not events:
-        return
-    from datetime import UTC
 
-    ops = connection.ops
-    sqlite = connection.vendor == "sqlite"
-    head = AuditChainHead.objects.select_for_update().get_or_create(id=1)[0]
-    previous = head.hash
-    start = (AuditEvent.objects.aggregate(m=Max("pk"))["m"] or 0) + 1
-    at = events[0].at.astimezone(UTC)
-    at_iso, at_db = at.isoformat(), ops.adapt_datetimefield_value(at)
-    params = []
-    for offset, e in enumerate(events):
-        payload = json.dumps(
-            [previous, at_iso, e.actor_id, e.subject_type, e.subject_id, e.action, e.transition, e.from_state,
-             e.to_state, e.reason, e.changes],
-            ensure_ascii=False, sort_keys=True, default=str,
+_json_str = json.encoder.encode_basestring  # json.dumps(text, ensure_ascii=False), in C
+
+
+def _copy_text(value: str) -> str:
+    """A value for COPY's text format (backslash, tab and line breaks escaped; most values have none)."""
+    if "\\" in value or "\t" in value or "\n" in value or "\r" in value:
+        return value.translate(_COPY_ESCAPES)
+    return value
+
+
+class _CopyWriter:
+    """Runs the COPY statements of the import on its own connection from a second thread, so PostgreSQL
+    stores one chunk (rows, indexes) while Python parses the next: two cores instead of one in turn.
+
+    The connection is the import's (same transaction); psycopg's connection lock keeps the two threads'
+    statements apart. At most two chunks wait in the queue, which bounds memory."""
+
+    def __init__(self) -> None:
+        connection.ensure_connection()
+        self.raw = connection.connection
+        self.queue: queue.Queue = queue.Queue(maxsize=2)
+        self.error: BaseException | None = None
+        self.thread = threading.Thread(target=self._run, name="entity-import-copy", daemon=True)
+        self.thread.start()
+
+    def _run(self) -> None:
+        while True:
+            job = self.queue.get()
+            if job is None:
+                return
+            if self.error is not None:
+                continue
+            sql, data = job
+            try:
+                with self.raw.cursor() as cursor, cursor.copy(sql) as copy:
+                    copy.write(data)
+            except BaseException as exc:  # raised again in the importing thread
+                self.error = exc
+
+    def put(self, sql: str, data: str) -> None:
+        if self.error is not None:
+            self.close()
+        self.queue.put((sql, data))
+
+    def close(self) -> None:
+        if self.thread.is_alive():
+            self.queue.put(None)
+            self.thread.join()
+        if self.error is not None:
+            error, self.error = self.error, None
+            raise error
+
+
+class _Chain:
+    """The audit chain during an import: head locked once, hashes chained in memory, head stored at the end."""
+
+    def __init__(self) -> None:
+        self.head = AuditChainHead.objects.select_for_update().get_or_create(id=1)[0]
+        self.previous = self.head.hash
+        self.next_id = (AuditEvent.objects.aggregate(m=Max("pk"))["m"] or 0) + 1
+
+    def append(self, events: list, writer: _CopyWriter | None) -> None:
+        from datetime import UTC
+
+        ops = connection.ops
+        at = events[0].at.astimezone(UTC)
+        at_iso = at.isoformat()
+        previous = self.previous
+        dumps, sha256 = json.dumps, hashlib.sha256
+        at_json = _json_str(at_iso)
+        prefixes: dict[tuple, tuple[str, str]] = {}
+        rows = []
+        for pk, e in enumerate(events, start=self.next_id):
+            if e.changes_json is None:
+                payload = dumps(
+                    [previous, at_iso, e.actor_id, e.subject_type, e.subject_id, e.action, e.transition,
+                     e.from_state, e.to_state, e.reason, e.changes],
+                    ensure_ascii=False, sort_keys=True, default=str,
+                )
+                changes = dumps(e.changes, ensure_ascii=False)
+            else:
+                # The same text json.dumps would give (tests/test_import_fast.py checks it against
+                # AuditEvent.compute_hash), without encoding the unchanging parts for every row.
+                key = (e.actor_id, e.action, e.reason)
+                parts = prefixes.get(key)
+                if parts is None:
+                    parts = prefixes[key] = (
+                        dumps([e.actor_id, e.subject_type], ensure_ascii=False)[1:-1],
+                        dumps([e.action, e.transition, e.from_state, e.to_state, e.reason], ensure_ascii=False)[1:-1],
+                    )
+                payload = (
+                    f"[{'null' if previous is None else _json_str(previous)}, {at_json}, "
+                    f"{parts[0]}, {e.subject_id}, {parts[1]}, {e.changes_json}]"
+                )
+                changes = e.changes_json
+            digest = sha256(payload.encode("utf-8")).hexdigest()
+            rows.append((pk, e, changes, previous, digest))
+            previous = digest
+        self.previous = previous
+        self.next_id += len(events)
+        if writer is not None:
+            esc = _copy_text
+            lines = [
+                "\t".join((
+                    str(pk), at_iso, "\\N" if e.actor_id is None else str(e.actor_id), e.subject_type,
+                    str(e.subject_id), e.action, esc(e.transition), esc(e.from_state), esc(e.to_state),
+                    esc(e.reason), esc(changes), prev, digest,
+                ))
+                for pk, e, changes, prev, digest in rows
+            ]
+            lines.append("")
+            writer.put(f"COPY {AuditEvent._meta.db_table} ({', '.join(_EVENT_COLUMNS)}) FROM STDIN", "\n".join(lines))
+            return
+        at_db = ops.adapt_datetimefield_value(at)
+        quote = ops.quote_name
+        sql = (
+            f"INSERT INTO {quote(AuditEvent._meta.db_table)} ({', '.join(quote(c) for c in _EVENT_COLUMNS)}) "
+            f"VALUES ({', '.join(['%s'] * len(_EVENT_COLUMNS))})"
         )
-        digest = hashlib.sha256(payload.encode("utf-8")).hexdigest()
-        params.append((
-            start + offset, at_db, e.actor_id, e.subject_type, e.subject_id, e.action, e.transition, e.from_state,
-            e.to_state, e.reason, json.dumps(e.changes, ensure_ascii=False) if sqlite else ops.adapt_json_value(e.changes, None),
-            previous, digest,
-        ))
-        previous = digest
-    quote = ops.quote_name
-    sql = (
-        f"INSERT INTO {quote(AuditEvent._meta.db_table)} ({', '.join(quote(c) for c in _EVENT_COLUMNS)}) "
-        f"VALUES ({', '.join(['%s'] * len(_EVENT_COLUMNS))})"
-    )
-    with connection.cursor() as cursor:
-        cursor.executemany(sql, params)
-    AuditChainHead.objects.filter(id=1).update(hash=previous)
+        params = [
+            (pk, at_db, e.actor_id, e.subject_type, e.subject_id, e.action, e.transition, e.from_state, e.to_state,
+             e.reason, changes, prev, digest)
+            for pk, e, changes, prev, digest in rows
+        ]
+        with connection.cursor() as cursor:
+            cursor.executemany(sql, params)
+
+    def finish(self) -> None:
+        AuditChainHead.objects.filter(id=1).update(hash=self.previous)
 
 
 def import_entities(
@@ -422,8 +609,6 @@ def import_entities(
     progress: Callable[[int], None] | None = None,
 ) -> ImportRun:
     """Import rows (see read_rows); returns the ImportRun with counts and the row report."""
-    from silvershield.entities.gates import check_deregistration, flag_first_visits
-
     run = ImportRun.objects.create(file_name=file_name[:255], skip_bad=skip_bad, started_by=actor)
     importer = Importer(actor=actor, skip_bad=skip_bad, run=run)
     origin = f"导入：{file_name}"[:100]
@@ -433,39 +618,11 @@ def import_entities(
             cursor.execute("PRAGMA cache_size = -262144")  # 256 MiB for this connection
     try:
         with transaction.atomic():
-            pending: list[dict[str, Any]] = []
-            events: list = []
-            writing = True
-            number = 1  # the header is row 1
             try:
-                for number, raw in enumerate(rows, start=2):
-                    run.rows += 1
-                    row = importer.parse(number, raw)
-                    if row is None and not skip_bad:
-                        writing = False  # keep checking, to report every bad row, but write nothing more
-                        pending = []
-                    elif row is not None and writing:
-                        pending.append(row)
-                    if len(pending) >= CHUNK:
-                        importer.write_chunk(pending, events)
-                        _append_events(events)
-                        pending, events = [], []
-                    if progress is not None and number % 1000 == 0:
-                        progress(1000)
-            except BadRow as exc:  # the file itself (header, type)
-                importer.bad(number, "", exc.field, exc.message)
-                writing = False
-            if not writing:
-                raise _Rejected
-            importer.write_chunk(pending, events)
-            _append_events(events)
-            reset_sequences([Entity, AuditEvent])
-            ids = {e.pk for e in importer.deregistered}
-            fresh = Entity.objects.filter(pk__in=list(ids)) if len(ids) < 50000 else []
-            alerts = check_deregistration(list(fresh), actor=actor, origin=origin)
-            alerts += flag_first_visits(importer.new_entities, actor=actor, origin=origin)
-            run.alerts = len(alerts)
-            run.status = ImportRun.Status.DONE
+                _write_all(importer, rows, run=run, actor=actor, origin=origin, progress=progress)
+            except BaseException:
+                importer.abort()
+                raise
     except _Rejected:
         run.status = ImportRun.Status.REJECTED
         run.created = run.updated = run.unchanged = 0
@@ -474,3 +631,44 @@ def import_entities(
     run.save()
     run.touched_ids = importer.touched  # for the caller's risk recomputation
     return run
+
+
+def _write_all(importer: Importer, rows: Iterator[dict[str, Any]], *, run: ImportRun, actor: User | None,
+               origin: str, progress: Callable[[int], None] | None) -> None:
+    from silvershield.entities.gates import check_deregistration, flag_first_visits
+
+    skip_bad = importer.skip_bad
+    pending: list[dict[str, Any]] = []
+    events: list = []
+    writing = True
+    number = 1  # the header is row 1
+    try:
+        for number, raw in enumerate(rows, start=2):
+            run.rows += 1
+            row = importer.parse(number, raw)
+            if row is None and not skip_bad:
+                writing = False  # keep checking, to report every bad row, but write nothing more
+                pending = []
+            elif row is not None and writing:
+                pending.append(row)
+            if len(pending) >= CHUNK:
+                importer.write_chunk(pending, events)
+                importer.append_events(events)
+                pending, events = [], []
+            if progress is not None and number % 1000 == 0:
+                progress(1000)
+    except BadRow as exc:  # the file itself (header, type)
+        importer.bad(number, "", exc.field, exc.message)
+        writing = False
+    if not writing:
+        raise _Rejected
+    importer.write_chunk(pending, events)
+    importer.append_events(events)
+    importer.close()
+    reset_sequences([Entity, AuditEvent])
+    ids = {e.pk for e in importer.deregistered}
+    fresh = Entity.objects.filter(pk__in=list(ids)) if len(ids) < 50000 else []
+    alerts = check_deregistration(list(fresh), actor=actor, origin=origin)
+    alerts += flag_first_visits(importer.new_entities, actor=actor, origin=origin)
+    run.alerts = len(alerts)
+    run.status = ImportRun.Status.DONE

@@ -2,7 +2,13 @@
 
 from __future__ import annotations
 
+import copy
+from typing import Any
+
+from django.core.exceptions import ObjectDoesNotExist
 from django.db import models
+from django.db.models import Q
+from django.db.models.query import ValuesIterable
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
@@ -45,46 +51,184 @@ class RiskTier(models.TextChoices):
     D = "D", _("D (high)")
 
 
+_RISK_PATHS = {
+    "risk_tier": "risk__tier",
+    "risk_score": "risk__score",
+    "risk_factors": "risk__factors",
+    "risk_computed_at": "risk__computed_at",
+}
+_RISK_NAMES = {path: name for name, path in _RISK_PATHS.items()}
+
+
+def _risk_path(name: Any) -> Any:
+    """"risk_tier__in" → "risk__tier__in" (the tier lives in EntityRisk); other names unchanged."""
+    if not isinstance(name, str):
+        return name
+    sign = "-" if name.startswith("-") else ""
+    head, sep, rest = name.lstrip("-").partition("__")
+    if head in _RISK_PATHS:
+        return sign + _RISK_PATHS[head] + sep + rest
+    return name
+
+
+def _risk_q(q: Any) -> Any:
+    if not isinstance(q, Q):
+        return q
+    clone = copy.copy(q)
+    clone.children = [
+        _risk_q(c) if isinstance(c, Q) else (_risk_path(c[0]), c[1]) if isinstance(c, tuple) else c
+        for c in q.children
+    ]
+    return clone
+
+
+class _RiskValuesIterable(ValuesIterable):
+    """values("risk_tier") rows keyed "risk_tier", not by the path "risk__tier" that was queried."""
+
+    def __iter__(self):
+        for row in super().__iter__():
+            yield {_RISK_NAMES.get(k, k): v for k, v in row.items()}
+
+
+class EntityQuerySet(models.QuerySet):
+    """Lets readers keep writing `filter(risk_tier="C")`, `values("risk_tier")`, `order_by("-risk_score")`:
+    the names of the risk fields are translated to their place in EntityRisk (`risk__tier`, …)."""
+
+    def filter(self, *args: Any, **kwargs: Any) -> EntityQuerySet:
+        return super().filter(*map(_risk_q, args), **{_risk_path(k): v for k, v in kwargs.items()})
+
+    def exclude(self, *args: Any, **kwargs: Any) -> EntityQuerySet:
+        return super().exclude(*map(_risk_q, args), **{_risk_path(k): v for k, v in kwargs.items()})
+
+    def order_by(self, *names: Any) -> EntityQuerySet:
+        return super().order_by(*map(_risk_path, names))
+
+    def values_list(self, *fields: Any, **kwargs: Any) -> EntityQuerySet:
+        return super().values_list(*map(_risk_path, fields), **kwargs)
+
+    def values(self, *fields: Any, **expressions: Any) -> EntityQuerySet:
+        paths = [_risk_path(f) for f in fields]
+        clone = super().values(*paths, **expressions)
+        if paths != list(fields):
+            clone._iterable_class = _RiskValuesIterable
+        return clone
+
+
+class _RiskValue:
+    """`entity.risk_tier` and co.: read from the entity's EntityRisk row (none: not elderly-related)."""
+
+    def __init__(self, attr: str, empty: Any) -> None:
+        self.attr, self.empty = attr, empty
+
+    def __get__(self, instance: Any, owner: Any = None) -> Any:
+        if instance is None:
+            return self
+        try:
+            risk = instance.risk
+        except ObjectDoesNotExist:
+            return list(self.empty) if isinstance(self.empty, list) else self.empty
+        return getattr(risk, self.attr)
+
+
+class RiskAlias(models.Field):
+    """A name without a column: `Entity._meta.get_field("risk_tier")` answers (label, choices) while the
+    value is kept in EntityRisk. Reads go through `_RiskValue`, lookups through EntityQuerySet."""
+
+    def __init__(self, *args: Any, attr: str = "", empty: Any = None, **kwargs: Any) -> None:
+        self.attr, self.empty = attr, empty
+        kwargs["editable"] = False
+        kwargs["blank"] = True
+        kwargs["null"] = True
+        super().__init__(*args, **kwargs)
+
+    def get_attname_column(self) -> tuple[str, None]:
+        return self.get_attname(), None
+
+    def contribute_to_class(self, cls: Any, name: str, private_only: bool = False) -> None:
+        super().contribute_to_class(cls, name, private_only=True)
+        setattr(cls, name, _RiskValue(self.attr, self.empty))
+
+    def deconstruct(self) -> Any:
+        name, path, args, kwargs = super().deconstruct()
+        kwargs.pop("editable", None), kwargs.pop("blank", None), kwargs.pop("null", None)
+        return name, path, args, {**kwargs, "attr": self.attr, "empty": self.empty}
+
+
 class Entity(models.Model):
     """A registered market entity, keyed by its unified social credit code (GB 32100).
 
     `is_elderly_related` marks the entities Chifeng's measure 4 manages by risk tier (涉老市场主体:
     scope containing 养老, 养老服务, 老年人养护服务, health products, food, health food, devices).
+
+    The risk score, tier and factors are kept in `EntityRisk` (`entity.risk`), a narrow table of their own:
+    a full recomputation writes 300,000 short rows instead of rewriting the wide entity rows. The old names
+    (`entity.risk_tier`, `filter(risk_tier=…)`, `values("risk_tier")`) still read them.
     """
 
     uscc = models.CharField(_("unified social credit code"), max_length=18, unique=True)
-    name = models.CharField(_("name"), max_length=200, db_index=True)
+    name = models.CharField(_("name"), max_length=200)
     legal_representative = models.CharField(_("legal representative"), max_length=50, blank=True)
     address = models.CharField(_("address"), max_length=200, blank=True)
-    phone = models.CharField(_("phone"), max_length=30, blank=True, db_index=True)
-    division = models.ForeignKey(Division, on_delete=models.PROTECT, verbose_name=_("division"))
+    phone = models.CharField(_("phone"), max_length=30, blank=True)
+    # No index of its own: entity_division_idx starts with the division.
+    division = models.ForeignKey(Division, on_delete=models.PROTECT, verbose_name=_("division"), db_index=False)
     business_scope = models.TextField(_("business scope"), blank=True)
     status = models.CharField(_("status"), max_length=20, choices=EntityStatus.choices, default=EntityStatus.ACTIVE)
     registration_date = models.DateField(_("registration date"), null=True, blank=True)
-    is_elderly_related = models.BooleanField(_("elderly-related"), default=False, db_index=True)
-    name_initials = models.CharField(_("pinyin initials"), max_length=100, blank=True, db_index=True)
+    # No index of its own: a third of the rows or more; entity_division_idx serves division + elderly.
+    is_elderly_related = models.BooleanField(_("elderly-related"), default=False)
+    name_initials = models.CharField(_("pinyin initials"), max_length=100, blank=True)
     # Measure 4 (entities.detection and entities.risk write these; derived, so not audited per change):
-    elderly_category = models.CharField(
-        _("category"), max_length=30, choices=ElderlyCategory.choices, blank=True, db_index=True
-    )
+    elderly_category = models.CharField(_("category"), max_length=30, choices=ElderlyCategory.choices, blank=True)
     elderly_reasons = models.JSONField(_("matched reasons"), default=list, blank=True)
     elderly_keywords = models.CharField(_("matched keywords"), max_length=300, blank=True)
     credit_status = models.CharField(_("credit list"), max_length=20, choices=CreditStatus.choices, blank=True, default="")
-    risk_score = models.DecimalField(_("risk score"), max_digits=9, decimal_places=2, null=True, blank=True)
-    risk_tier = models.CharField(_("risk tier"), max_length=1, choices=RiskTier.choices, blank=True, db_index=True)
-    risk_factors = models.JSONField(_("contributing factors"), default=list, blank=True)
-    risk_computed_at = models.DateTimeField(_("risk computed at"), null=True, blank=True)
+    risk_score = RiskAlias(_("risk score"), attr="score", empty=None)
+    risk_tier = RiskAlias(_("risk tier"), choices=RiskTier.choices, attr="tier", empty="")
+    risk_factors = RiskAlias(_("contributing factors"), attr="factors", empty=[])
+    risk_computed_at = RiskAlias(_("risk computed at"), attr="computed_at", empty=None)
     created_at = models.DateTimeField(default=timezone.now, editable=False)
     updated_at = models.DateTimeField(default=timezone.now, editable=False)
+
+    objects = EntityQuerySet.as_manager()
 
     class Meta:
         ordering = ["name", "id"]
         verbose_name = _("market entity")
         verbose_name_plural = _("market entities")
-        indexes = [models.Index(fields=["division", "is_elderly_related", "name"], name="entity_division_idx")]
+        # Plain b-tree indexes (db_index=True would add a second, varchar_pattern_ops one on PostgreSQL for
+        # LIKE 'x%', which nothing here runs, and every import row pays for each index).
+        indexes = [
+            models.Index(fields=["division", "is_elderly_related", "name"], name="entity_division_idx"),
+            models.Index(fields=["name"], name="entity_name_idx"),
+            models.Index(fields=["phone"], name="entity_phone_idx"),
+            models.Index(fields=["name_initials"], name="entity_initials_idx"),
+            models.Index(fields=["elderly_category"], name="entity_category_idx"),
+        ]
 
     def __str__(self) -> str:
         return self.name
+
+
+class EntityRisk(models.Model):
+    """Score, tier and the factors that made them, for an elderly-related entity (one row each; entities
+    that are not elderly-related have none). Written in bulk by entities.risk.recompute_risk."""
+
+    entity = models.OneToOneField(
+        Entity, primary_key=True, on_delete=models.CASCADE, related_name="risk", verbose_name=_("entity")
+    )
+    score = models.DecimalField(_("risk score"), max_digits=9, decimal_places=2)
+    tier = models.CharField(_("risk tier"), max_length=1, choices=RiskTier.choices)
+    factors = models.JSONField(_("contributing factors"), default=list, blank=True)
+    computed_at = models.DateTimeField(_("risk computed at"))
+
+    class Meta:
+        verbose_name = _("entity risk")
+        verbose_name_plural = _("entity risks")
+        indexes = [models.Index(fields=["tier"], name="entity_risk_tier_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.entity_id} {self.tier}"
 
 
 # --- measure 4: elderly-related detection, risk tiers, hazard ledger, gates -------------------------------

@@ -12,7 +12,7 @@ from silvershield.entities.models import Entity
 
 
 def entities_visible_to(user: User) -> QuerySet[Entity]:
-    base = Entity.objects.select_related("division")
+    base = Entity.objects.select_related("division", "risk")
     if not can_see_entities(user):
         return base.none()
     return base.filter(division_id__in=reachable_division_codes(user))

@@ -1,7 +1,9 @@
-"""Writes to the entity registry: register or correct an entity, each leaving an audit event."""
+"""Writes to the entity registry: register or correct an entity, keep the hazard ledger, record
+inspections — each leaving an audit event."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 from django.db import IntegrityError, transaction
@@ -9,7 +11,7 @@ from django.utils import timezone
 from pypinyin import Style, lazy_pinyin
 
 from silvershield.core.audit import diff_fields, record_event, snapshot
-from silvershield.core.errors import InvalidInput
+from silvershield.core.errors import InvalidInput, PermissionDenied
 from silvershield.core.identifiers import InvalidIdentifier, validate_phone, validate_uscc
 from silvershield.core.models import AuditEvent, Division, User
 from silvershield.entities.detection import Detector
@@ -152,6 +154,23 @@ def _date(value: Any, field: str, *, required: bool) -> Any:
         raise InvalidInput("日期格式应为 YYYY-MM-DD", field=field) from exc
 
 
+def _enter_hazard(
+    *, entity: Entity, actor: User | None, description: str, found: Any, source: str, owner: User | None,
+    due: Any,
+) -> HazardItem:
+    """The row and its audit event, inside the caller's transaction (risk recomputed by the caller)."""
+    item = HazardItem.objects.create(
+        entity=entity, description=description, found_on=found, source=source, owner=owner, due_on=due,
+        created_by=actor,
+    )
+    record_event(
+        subject=item, actor=actor, action=AuditEvent.Action.CREATE,
+        changes={"entity": (None, entity.pk), "description": (None, description), "found_on": (None, found),
+                 "source": (None, source), "owner": (None, owner), "due_on": (None, due)},
+    )
+    return item
+
+
 def add_hazard(
     *, entity: Entity, actor: User | None, description: str, found_on: Any, source: str,
     owner: User | None = None, due_on: Any = None,
@@ -169,14 +188,9 @@ def add_hazard(
     if due is not None and due < found:
         raise InvalidInput("整改期限不能早于发现日期", field="due_on")
     with transaction.atomic():
-        item = HazardItem.objects.create(
-            entity=entity, description=description, found_on=found, source=source, owner=owner, due_on=due,
-            created_by=actor,
-        )
-        record_event(
-            subject=item, actor=actor, action=AuditEvent.Action.CREATE,
-            changes={"entity": (None, entity.pk), "description": (None, description), "found_on": (None, found),
-                     "source": (None, source), "owner": (None, owner), "due_on": (None, due)},
+        item = _enter_hazard(
+            entity=entity, actor=actor, description=description, found=found, source=source, owner=owner,
+            due=due,
         )
         recompute_risk([entity.pk])
     return item
@@ -215,22 +229,67 @@ def update_hazard(
 
 
 def record_inspection(
-    *, entity: Entity, actor: User | None, inspected_on: Any, result: str, note: str = ""
+    *, entity: Entity, actor: User | None, inspected_on: Any, result: str, note: str = "",
+    officers: Sequence[User] | None = None, hazards: Sequence[str] = (), rectify_by: Any = None,
 ) -> Inspection:
-    """Record an inspection (or the first visit); resolves the entity's open first-visit alert."""
+    """Record an inspection (or the first visit) of `entity`, all or nothing.
+
+    The officers (default: the actor alone) must be active officers in an inspecting role whose bureau's
+    jurisdiction covers the entity; the first of them is the leading inspector. Problems found need their
+    description (`note`). Each line of `hazards` becomes an item of the risk and hazard ledger (found
+    through inspection, on the inspection date, owned by the leading inspector, to be rectified by
+    `rectify_by`). The entity's open first-visit flag is resolved and names this inspection. Inspection
+    results and open hazards are inputs of the risk score, which is recomputed.
+    """
+    from silvershield.entities.inspections import can_record_inspection, inspecting_officers
     from silvershield.entities.models import AlertKind, AlertState, GateAlert
     from silvershield.entities.risk import recompute_risk
 
+    if actor is not None and not can_record_inspection(actor, entity):
+        raise PermissionDenied("只有辖区内的执法人员、单位负责人或登记注册科可以登记检查")
     if result not in InspectionResult.values:
-        raise InvalidInput("检查结果无效", field="result")
+        raise InvalidInput("请选择检查结果", field="result")
     on = _date(inspected_on, "inspected_on", required=True)
+    if on > timezone.localdate():
+        raise InvalidInput("检查日期不能晚于今天", field="inspected_on")
+    people = list(officers) if officers is not None else ([actor] if actor is not None else [])
+    if not people:
+        raise InvalidInput("请选择检查人员", field="officers")
+    if len({p.pk for p in people}) != len(people):
+        raise InvalidInput("检查人员重复", field="officers")
+    if actor is not None:
+        allowed = set(inspecting_officers(entity=entity, among=actor).values_list("pk", flat=True))
+        for person in people:
+            if person.pk not in allowed:
+                message = f"{person.display_name}不是辖区覆盖该主体的在职执法人员，不能列为检查人员"
+                raise InvalidInput(message, field="officers")
+    note = (note or "").strip()
+    if result != InspectionResult.OK and not note:
+        raise InvalidInput("检查发现问题的，请写明发现的问题", field="note")
+    found = [line.strip() for line in hazards if line and line.strip()]
+    if found and result == InspectionResult.OK:
+        raise InvalidInput("检查结果为“未发现问题”，不能同时登记风险隐患", field="hazards")
+    due = _date(rectify_by, "rectify_by", required=False)
+    if due is not None and not found:
+        raise InvalidInput("未填写发现的风险隐患，无需整改期限", field="rectify_by")
+    if due is not None and due < on:
+        raise InvalidInput("整改期限不能早于检查日期", field="rectify_by")
     with transaction.atomic():
         inspection = Inspection.objects.create(
-            entity=entity, inspected_on=on, result=result, note=(note or "").strip(), inspector=actor
+            entity=entity, inspected_on=on, result=result, note=note, inspector=people[0]
         )
+        items = [
+            _enter_hazard(
+                entity=entity, actor=actor, description=text, found=on, source=HazardSource.INSPECTION,
+                owner=people[0], due=due,
+            )
+            for text in found
+        ]
         record_event(
             subject=inspection, actor=actor, action=AuditEvent.Action.CREATE,
-            changes={"entity": (None, entity.pk), "inspected_on": (None, on), "result": (None, result)},
+            changes={"entity": (None, entity.pk), "inspected_on": (None, on), "result": (None, result),
+                     "note": (None, note), "officers": (None, [p.pk for p in people]),
+                     "hazards": (None, [i.pk for i in items]), "rectify_by": (None, due)},
         )
         for alert in GateAlert.objects.select_for_update().filter(
             entity=entity, kind=AlertKind.FIRST_VISIT, state__in=(AlertState.OPEN, AlertState.ACKNOWLEDGED)
@@ -238,10 +297,12 @@ def record_inspection(
             old = alert.state
             alert.state, alert.resolved_by, alert.resolved_at = AlertState.RESOLVED, actor, timezone.now()
             alert.resolution = f"已于{on:%Y-%m-%d}首次走访"
+            alert.detail = {**(alert.detail or {}), "inspection": inspection.pk}
             alert.save()
             record_event(
                 subject=alert, actor=actor, action=AuditEvent.Action.TRANSITION, transition="resolved",
                 from_state=old, to_state=AlertState.RESOLVED, reason=alert.resolution,
+                changes={"inspection": (None, inspection.pk)},
             )
         recompute_risk([entity.pk])
     return inspection

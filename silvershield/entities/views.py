@@ -1,5 +1,6 @@
-"""Entity pages: the registry list (with Excel export) and the entity page with the leads and cases
-about it that the person may see, and its audit history."""
+"""Entity pages: the registry list (with Excel export), the entity page with the leads and cases about it
+that the person may see and its audit history, the hazard ledger, gate alerts, imports, and inspections
+(record one from the entity's page; the list with filters and Excel export)."""
 
 from __future__ import annotations
 
@@ -14,14 +15,21 @@ from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from silvershield.cases.queries import cases_visible_to
-from silvershield.core.errors import DomainError
 from silvershield.core.models import User
-from silvershield.core.permissions import ENTITY_ROLES, can_see_entities
+from silvershield.core.permissions import can_see_entities
 from silvershield.core.views.pages import build_timeline, decode_key, encode_key, render_page, xlsx_response
+from silvershield.core.errors import DomainError
 from silvershield.entities.detection import describe_reasons
-from silvershield.entities.forms import EntityFilterForm, HazardForm, ImportForm
+from silvershield.entities.forms import (
+    EntityFilterForm,
+    HazardForm,
+    ImportForm,
+    InspectionFilterForm,
+    InspectionForm,
+)
 from silvershield.entities.gates import (
     ALERT_ACT_ROLES,
     acknowledge_alert,
@@ -35,14 +43,26 @@ from silvershield.entities.models import (
     ElderlyCategory,
     Entity,
     EntityStatus,
+    GateAlert,
     HazardItem,
     HazardStatus,
     ImportRun,
+    Inspection,
+    InspectionResult,
     RiskFactor,
     RiskTierRule,
 )
+from silvershield.entities.inspections import (
+    LEDGER_KEEPING_ROLES,
+    can_record_inspection,
+    can_see_inspections,
+    filter_inspections,
+    inspecting_officers,
+    inspections_visible_to,
+    officer_names,
+)
 from silvershield.entities.queries import entities_visible_to, get_entity_for_user
-from silvershield.entities.services import add_hazard, update_hazard
+from silvershield.entities.services import add_hazard, record_inspection, update_hazard
 from silvershield.leads.queries import leads_visible_to
 
 PAGE_SIZE = 50
@@ -184,6 +204,10 @@ def entity_detail(request: HttpRequest, pk: int) -> HttpResponse:
         .defer("reporter_name", "reporter_phone", "reporter_id_number")
         .order_by("-received_date", "-id")
     )
+    inspections = list(filter_inspections(inspections_visible_to(request.user), entity=entity.pk)[:20])
+    names = officer_names(inspections)
+    for inspection in inspections:
+        inspection.officer_names = names.get(inspection.pk, [])
     context = {
         "entity": entity,
         "leads": list(leads[:100]),
@@ -197,7 +221,11 @@ def entity_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "tier_rule": RiskTierRule.objects.filter(tier=entity.risk_tier, active=True).first() if entity.risk_tier else None,
         "hazards": list(entity.hazards.select_related("owner")),
         "alerts": list(alerts_visible_to(request.user).filter(entity=entity)),
-        "inspections": list(entity.inspections.all()[:20]),
+        "inspections": inspections,
+        "can_record_inspection": can_record_inspection(request.user, entity),
+        "awaiting_first_visit": GateAlert.objects.filter(
+            entity=entity, kind=AlertKind.FIRST_VISIT, state__in=[AlertState.OPEN, AlertState.ACKNOWLEDGED]
+        ).exists(),
         "can_keep_hazards": request.user.role in HAZARD_ROLES,
         "hazard_form": HazardForm(initial={"found_on": timezone.localdate()}),
         "hazard_statuses": HazardStatus.choices,
@@ -206,7 +234,7 @@ def entity_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 # Who keeps the hazard ledger and sees gate flags: the ledger roles and the registration section.
-HAZARD_ROLES = ENTITY_ROLES - {"hotline_operator", "ad_monitor", "publicity_officer"}
+HAZARD_ROLES = LEDGER_KEEPING_ROLES
 IMPORT_ROLES = frozenset({"registration_section", "legal_officer"})
 
 
@@ -331,6 +359,7 @@ def alert_list(request: HttpRequest) -> HttpResponse:
     return render_page(request, template="entities/alerts.html", partial=None, context={
         "rows": list(queryset[:500]), "state": state, "kind": kind, "kinds": AlertKind.choices,
         "states": AlertState.choices, "can_act": request.user.role in ALERT_ACT_ROLES,
+        "can_inspect": can_record_inspection(request.user),
     })
 
 
@@ -384,3 +413,109 @@ def import_run(request: HttpRequest, pk: int) -> HttpResponse:
 
     run = get_object_or_404(ImportRun.objects.filter(started_by__unit=request.user.unit), pk=pk)
     return render_page(request, template="entities/import_run.html", partial=None, context={"run": run})
+
+
+# --- inspections -------------------------------------------------------------------------------------
+
+
+@login_required
+def record_inspection_view(request: HttpRequest, pk: int) -> HttpResponse:
+    """Record an inspection (or first visit) of an entity in the person's jurisdiction (else 404)."""
+    entity = get_entity_for_user(request.user, pk)
+    if not can_record_inspection(request.user, entity):
+        raise DjangoPermissionDenied
+    form = InspectionForm(
+        request.POST or None, officers=inspecting_officers(entity=entity, among=request.user),
+        initial={"inspected_on": timezone.localdate(), "officers": [request.user.pk],
+                 "result": InspectionResult.OK},
+    )
+    first_visit = GateAlert.objects.filter(
+        entity=entity, kind=AlertKind.FIRST_VISIT, state__in=[AlertState.OPEN, AlertState.ACKNOWLEDGED]
+    ).exists()
+    status = 200
+    if request.method == "POST":
+        status = 400
+        if form.is_valid():
+            try:
+                data = form.service_data(leading=request.user)
+                record_inspection(entity=entity, actor=request.user, **data)
+            except DomainError as exc:
+                form.add_error(exc.field if exc.field in form.fields else None, exc.message)
+                status = exc.http_status
+            else:
+                done = _("Inspection recorded; the first-visit flag is resolved.") if first_visit else None
+                messages.success(request, done or _("Inspection recorded."))
+                return redirect(reverse("entities:detail", args=[entity.pk]) + "#inspections")
+    context = {
+        "entity": entity, "form": form, "form_errors": form.error_messages() if form.errors else [],
+        "first_visit": first_visit,
+    }
+    return render_page(
+        request, template="entities/inspection_form.html", partial=None, status=status, context=context
+    )
+
+
+def _inspection_rows(request: HttpRequest) -> tuple[InspectionFilterForm, Any]:
+    form = InspectionFilterForm(request.GET, user=request.user)
+    if not form.is_valid():
+        return form, None
+    return form, filter_inspections(inspections_visible_to(request.user), **form.filters())
+
+
+@login_required
+def inspection_list(request: HttpRequest) -> HttpResponse:
+    if not can_see_inspections(request.user):
+        raise DjangoPermissionDenied
+    from django.core.paginator import Paginator
+
+    form, queryset = _inspection_rows(request)
+    page = Paginator(queryset if queryset is not None else Inspection.objects.none(), PAGE_SIZE).get_page(
+        request.GET.get("page")
+    )
+    rows = list(page.object_list)
+    names = officer_names(rows)
+    for row in rows:
+        row.officer_names = names.get(row.pk, [])
+    params = request.GET.copy()
+    params.pop("page", None)
+    return render_page(request, template="entities/inspections.html", partial=None,
+                       status=400 if form.errors else 200, context={
+                           "form": form, "filter_errors": form.error_messages() if form.errors else [],
+                           "page": page, "rows": rows, "query": params.urlencode(),
+                       })
+
+
+@login_required
+def export_inspections(request: HttpRequest) -> HttpResponse:
+    if not can_see_inspections(request.user):
+        raise DjangoPermissionDenied
+    form, queryset = _inspection_rows(request)
+    if queryset is None:
+        messages.error(request, "；".join(form.error_messages()))
+        return redirect(reverse("entities:inspections"))
+    yes, no = _("Yes"), _("No")
+
+    def rows():
+        chunk: list[Inspection] = []
+        for inspection in queryset.iterator(chunk_size=500):
+            chunk.append(inspection)
+            if len(chunk) == 500:
+                yield from _export_rows(chunk, yes, no)
+                chunk = []
+        yield from _export_rows(chunk, yes, no)
+
+    headers = [
+        _("Inspected on"), _("Entity"), _("Unified social credit code"), _("Division"),
+        pgettext("inspection", "Result"), _("First visit"), pgettext("inspection", "Officers"), _("Findings"),
+    ]
+    return xlsx_response(
+        filename=f"{_('Inspections')}-{timezone.localdate():%Y-%m-%d}.xlsx", title=_("Inspections"),
+        headers=[str(h) for h in headers], rows=rows(), widths=[12, 34, 22, 10, 12, 8, 24, 60],
+    )
+
+
+def _export_rows(chunk: list[Inspection], yes: str, no: str):
+    names = officer_names(chunk)
+    for i in chunk:
+        yield [i.inspected_on, i.entity.name, i.entity.uscc, i.entity.division.name, i.get_result_display(),
+               yes if i.is_first_visit else no, "、".join(names.get(i.pk, [])), i.note]

@@ -15,9 +15,9 @@ from django.utils import timezone
 from silvershield.core.audit import _plain
 from silvershield.core.crypto import EncryptedTextField
 from silvershield.core.errors import InvalidInput
+from silvershield.core.uploads import store_attachment, validate_upload
 from silvershield.core.models import AuditChainHead, AuditEvent, Division, Informant, OrgUnit, Station, User
 from silvershield.core.queries import reachable_division_codes
-from silvershield.core.uploads import store_attachment, validate_upload
 from silvershield.leads.models import Channel, Lead, LeadState
 from silvershield.leads.services import _SECRET_FIELDS, complete_lead_fields, create_lead
 

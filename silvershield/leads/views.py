@@ -48,15 +48,15 @@ from silvershield.leads.queries import (
     leads_visible_to,
     ledger_page,
 )
+from silvershield.leads.services import create_lead, reveal_reporter, update_lead
 from silvershield.leads.registration import (
     export_queryset,
     form_context,
+    render_docx,
     ledger_export_headers,
     ledger_export_row,
     registration_check_context,
-    render_docx,
 )
-from silvershield.leads.services import create_lead, reveal_reporter, update_lead
 from silvershield.leads.workflow import LEAD_TRANSITIONS, available_lead_transitions, run_lead_transition
 
 PAGE_SIZE = 50

@@ -16,10 +16,7 @@ from silvershield.portal import captcha
 from silvershield.portal.forms import ReportForm, StatusForm
 from silvershield.portal.ratelimit import over_limit
 from silvershield.portal.services import (
-    division_by_code,
-    find_for_status,
-    idempotency_key,
-    submit_report,
+    division_by_code, find_for_status, idempotency_key, submit_report,
 )
 from silvershield.portal.status import public_status
 

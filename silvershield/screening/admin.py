@@ -3,13 +3,7 @@
 from django.contrib import admin
 
 from silvershield.screening.models import (
-    Conflict,
-    Decision,
-    Matter,
-    Meeting,
-    RoutingRule,
-    ScreeningSetting,
-    Unavailability,
+    Conflict, Decision, Matter, Meeting, RoutingRule, ScreeningSetting, Unavailability,
 )
 
 

@@ -8,8 +8,8 @@ import io
 from django.utils import timezone
 from docxtpl import DocxTemplate
 
-from silvershield.screening.models import Meeting
 from silvershield.screening.wordtemplate.build_minutes_template import TEMPLATE
+from silvershield.screening.models import Meeting
 
 
 def _cn(day) -> str:

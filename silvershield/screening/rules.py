@@ -19,13 +19,7 @@ from django.utils.translation import gettext_lazy as _
 
 from silvershield.core.models import OrgUnit, OrgUnitKind, Role, Speciality, User
 from silvershield.leads.models import FraudCategory, Lead, LeadState, Priority, ProductDomain
-from silvershield.screening.models import (
-    Conflict,
-    RoutingRule,
-    RoutingTarget,
-    ScreeningSetting,
-    Unavailability,
-)
+from silvershield.screening.models import Conflict, RoutingRule, RoutingTarget, ScreeningSetting, Unavailability
 
 # Category groups of the agenda (DOMAIN.md measure 3: food and health food, drugs and medical devices, false publicity …)
 GROUPS = [

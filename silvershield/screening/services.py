@@ -21,19 +21,9 @@ from silvershield.leads.models import FraudCategory, Lead, LeadState, Outcome, P
 from silvershield.leads.queries import leads_visible_to
 from silvershield.leads.workflow import run_lead_transition
 from silvershield.screening.models import (
-    Conflict,
-    Decision,
-    DecisionKind,
-    Matter,
-    Meeting,
-    MeetingState,
+    Conflict, Decision, DecisionKind, Matter, Meeting, MeetingState,
 )
-from silvershield.screening.permissions import (
-    can_decide,
-    can_declare_conflict,
-    can_dispatch_urgent,
-    can_open_meeting,
-)
+from silvershield.screening.permissions import can_decide, can_declare_conflict, can_dispatch_urgent, can_open_meeting
 from silvershield.screening.rules import Recommender, city_enforcement_unit, current_setting
 
 TO_DECIDE = (LeadState.REGISTERED, LeadState.SCREENED)

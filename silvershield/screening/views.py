@@ -23,11 +23,7 @@ from silvershield.screening.agenda import build_agenda, find_cluster_view
 from silvershield.screening.forms import ClusterForm, ConflictForm, DecisionForm, MeetingForm, attach_error
 from silvershield.screening.models import Decision, Meeting, MeetingState
 from silvershield.screening.permissions import (
-    can_decide,
-    can_declare_conflict,
-    can_dispatch_urgent,
-    can_open_meeting,
-    can_see_screening,
+    can_decide, can_declare_conflict, can_dispatch_urgent, can_open_meeting, can_see_screening,
 )
 from silvershield.screening.queries import conflicts_visible_to, get_meeting_for_user, meetings_visible_to
 from silvershield.screening.rules import Recommender, city_enforcement_unit

@@ -10,8 +10,9 @@ import pytest
 from silvershield.board.demo import prepare_strike_off
 from silvershield.board.models import LossRecovery, ReporterReply
 from silvershield.cases.models import Case
-from silvershield.core.demo_data import build_deployment, driving
 from silvershield.core.models import AuditEvent
+from silvershield.core.demo_data import build_deployment
+from silvershield.core.demo_data import driving
 from silvershield.leads.models import Lead
 
 

@@ -16,13 +16,7 @@ from silvershield.entities.gates import open_gate_alerts
 from silvershield.entities.importer import import_entities
 from silvershield.entities.models import AlertKind, Entity, GateAlert, HazardStatus, ImportRun, RiskWeight
 from silvershield.entities.risk import recompute_risk
-from silvershield.entities.services import (
-    add_hazard,
-    create_entity,
-    record_inspection,
-    update_entity,
-    update_hazard,
-)
+from silvershield.entities.services import add_hazard, create_entity, record_inspection, update_entity, update_hazard
 
 pytestmark = pytest.mark.django_db
 

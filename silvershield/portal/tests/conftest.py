@@ -7,10 +7,7 @@ import re
 import pytest
 
 from silvershield.core.tests.browser.conftest import (  # noqa: F401 - fixtures
-    browsing,
-    chromium_browser,
-    plain_static,
-    screenshots,
+    browsing, chromium_browser, plain_static, screenshots,
 )
 from silvershield.portal import captcha
 

@@ -10,10 +10,7 @@ import pytest
 from silvershield.core.models import Role
 from silvershield.core.testing import make_lead, make_person
 from silvershield.core.tests.browser.conftest import (  # noqa: F401 - the browser fixtures, for test_browser_*
-    browsing,
-    chromium_browser,
-    plain_static,
-    screenshots,
+    browsing, chromium_browser, plain_static, screenshots,
 )
 from silvershield.leads.workflow import run_lead_transition
 

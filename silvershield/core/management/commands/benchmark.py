@@ -17,13 +17,7 @@ from django.db import connection, reset_queries
 
 from silvershield.core.models import Role, User
 from silvershield.leads.models import Lead
-from silvershield.leads.queries import (
-    LedgerFilter,
-    filter_ledger,
-    get_lead_for_user,
-    leads_visible_to,
-    ledger_page,
-)
+from silvershield.leads.queries import LedgerFilter, filter_ledger, get_lead_for_user, leads_visible_to, ledger_page
 
 
 def _time(fn: Callable[[], object], repeat: int) -> tuple[float, float]:

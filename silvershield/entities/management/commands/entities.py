@@ -62,6 +62,17 @@ DIVISIONS = ["150402", "150403", "150404", "150421", "150422", "150423", "150424
              "150428", "150429", "150430"]
 
 
+def _load() -> str:
+    return " ".join(f"{x:.1f}" for x in psutil.getloadavg())
+
+
+def _server_note() -> str:
+    from django.db import connection
+
+    # SQLite runs inside this process; PostgreSQL's own CPU time is not counted here.
+    return " (database included)" if connection.vendor == "sqlite" else " (PostgreSQL's not included)"
+
+
 def synthetic_uscc(n: int) -> str:
     body = f"92{DIVISIONS[n % len(DIVISIONS)]}MA{n % 10**7:07d}"
     return body + uscc_check_character(body)
@@ -155,18 +166,25 @@ class Command(BaseCommand):
             insert_objects(Entity, batch)
         self.stdout.write("recomputing …")
         try:
-            started = time.perf_counter()
+            started, cpu = time.perf_counter(), time.process_time()
             changed = recompute_risk(None)
-            seconds = time.perf_counter() - started
-            self.stdout.write(f"recompute-risk: {count} entities ({changed} rows written) in {seconds:.1f} s")
-            started = time.perf_counter()
+            seconds, cpu = time.perf_counter() - started, time.process_time() - cpu
+            self.stdout.write(
+                f"recompute-risk: {count} entities ({changed} rows written) in {seconds:.1f} s wall, "
+                f"{cpu:.1f} s CPU of this process{_server_note()}, load average {_load()}"
+            )
+            started, cpu = time.perf_counter(), time.process_time()
             changed = recompute_risk(None)
-            self.stdout.write(f"second run (nothing changed): {changed} rows written in {time.perf_counter() - started:.1f} s")
+            self.stdout.write(
+                f"second run (nothing changed): {changed} rows written in {time.perf_counter() - started:.1f} s "
+                f"wall, {time.process_time() - cpu:.1f} s CPU"
+            )
         finally:
             if not keep:
                 from django.db import connection
 
                 with connection.cursor() as cursor:
+                    cursor.execute("DELETE FROM entities_entityrisk WHERE entity_id >= %s AND entity_id < %s", [base, base + count])
                     cursor.execute("DELETE FROM entities_entity WHERE id >= %s AND id < %s", [base, base + count])
 
     def _benchmark_import(self, rows: int, *, keep: bool) -> None:
@@ -189,17 +207,21 @@ class Command(BaseCommand):
         self.stdout.write(f"wrote {rows} rows in {time.perf_counter() - started:.1f} s ({path.stat().st_size / 1e6:.0f} MB)")
         bar = tqdm(total=rows, unit=" rows", file=sys.stderr, mininterval=1)
         with PeakMemory() as memory:
-            started = time.perf_counter()
+            started, cpu = time.perf_counter(), time.process_time()
             run = import_entities(read_rows(path), file_name=path.name, actor=None, progress=bar.update)
-            seconds = time.perf_counter() - started
+            seconds, cpu = time.perf_counter() - started, time.process_time() - cpu
         bar.close()
         self.stdout.write(
-            f"import: {run.rows} rows ({run.created} new, {run.bad} bad) in {seconds:.1f} s, "
-            f"peak memory {memory.peak / 2**20:.0f} MiB"
+            f"import: {run.rows} rows ({run.created} new, {run.bad} bad) in {seconds:.1f} s wall, "
+            f"{cpu:.1f} s CPU of this process{_server_note()}, peak memory {memory.peak / 2**20:.0f} MiB, "
+            f"load average {_load()}"
         )
-        started = time.perf_counter()
+        started, cpu = time.perf_counter(), time.process_time()
         run2 = import_entities(read_rows(path), file_name=path.name, actor=None)
-        self.stdout.write(f"re-import (all unchanged: {run2.unchanged}) in {time.perf_counter() - started:.1f} s")
+        self.stdout.write(
+            f"re-import (all unchanged: {run2.unchanged}) in {time.perf_counter() - started:.1f} s wall, "
+            f"{time.process_time() - cpu:.1f} s CPU"
+        )
         path.unlink()
         if not keep:
             from django.db import connection

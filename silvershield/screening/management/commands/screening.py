@@ -33,8 +33,8 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options) -> None:
         if options["action"] == "reindex":
-            from silvershield.leads.models import Lead
             from silvershield.screening.clusters import index_leads
+            from silvershield.leads.models import Lead
 
             done = 0
             ids = list(Lead.objects.values_list("pk", flat=True))
