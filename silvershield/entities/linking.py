@@ -233,9 +233,11 @@ def _shop_name_fields() -> tuple[str, ...]:
     return tuple(n for n in ("trade_name", "shop_name", "shop_names") if n in names)
 
 
+@lru_cache(maxsize=1)
 def _phone_indexed() -> bool:
+    """Whether the phone can be looked up through an index (of its own or leading a declared one)."""
     f = Entity._meta.get_field("phone")
-    return bool(f.db_index or f.unique)
+    return bool(f.db_index or f.unique) or any(i.fields and i.fields[0] == "phone" for i in Entity._meta.indexes)
 
 
 # --- the look-up ----------------------------------------------------------------------------------
