@@ -168,3 +168,10 @@ def test_due_dates_are_coloured_by_working_days_left(client, personas, org, toda
         html = signed_in(client, personas.task_office).get("/").content.decode()
     assert f'class="due {colour}"' in html
     assert "2026年11月23日" in html
+
+
+def test_the_menu_offers_inspections_to_those_who_keep_them(client, personas):
+    client.force_login(personas.unit_head)
+    assert 'id="nav-inspections"' in client.get("/").content.decode()
+    client.force_login(personas.hotline)
+    assert 'id="nav-inspections"' not in client.get("/").content.decode()
