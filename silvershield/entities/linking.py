@@ -32,7 +32,7 @@ from functools import lru_cache
 
 from rapidfuzz import fuzz
 
-from silvershield.core.sql import instance_from_row, placeholders
+from silvershield.core.sql import instance_from_row, param_marks
 from silvershield.entities.models import Entity
 
 # Legal forms, longest first: stripped from the end of a name to reach its core.
@@ -263,7 +263,7 @@ def find_entity_candidates(
         codes = sorted(set(divisions))
         if not codes:
             return []
-        scope, scope_params = f" AND division_id IN ({placeholders(codes)})", codes
+        scope, scope_params = f" AND division_id IN ({param_marks(codes)})", codes
 
     uscc = normalise(uscc)
     name = (name or "").strip()
@@ -275,7 +275,7 @@ def find_entity_candidates(
         exact_params.append(uscc)
     variants = name_variants(name) if name else {}
     if variants:
-        exact.append(f"name IN ({placeholders(variants)})")
+        exact.append(f"name IN ({param_marks(variants)})")
         exact_params += list(variants)
     if phone and _phone_indexed():
         exact.append("phone = %s")

@@ -21,7 +21,7 @@ from silvershield.core.audit import record_event
 from silvershield.core.errors import InvalidInput, PermissionDenied
 from silvershield.core.memo import memo_for
 from silvershield.core.models import AuditEvent, User
-from silvershield.core.sql import instance_from_row, placeholders
+from silvershield.core.sql import instance_from_row, param_marks
 from silvershield.leads.models import DuplicateDismissal, DuplicateRule, Lead, LeadState
 
 REASON_PHONE = "举报人电话相同"
@@ -81,7 +81,7 @@ def find_duplicates(
         *scope_params, lead.pk or 0, LeadState.MERGED, lead.received_date - window, lead.received_date + window,
     ]
     if excluded:
-        common += f" AND id NOT IN ({placeholders(excluded)})"
+        common += f" AND id NOT IN ({param_marks(excluded)})"
         common_params += sorted(excluded)
     keys, key_params = [], []
     for column, value in (
@@ -145,7 +145,7 @@ def find_duplicates(
     missing = [pk for pk, _m in ranked if pk not in shown]
     if missing:  # found by text alone: the scan read only their summaries
         with connection.cursor() as cursor:
-            cursor.execute(f"SELECT id, {_SHOWN} FROM leads_lead WHERE id IN ({placeholders(missing)})", missing)
+            cursor.execute(f"SELECT id, {_SHOWN} FROM leads_lead WHERE id IN ({param_marks(missing)})", missing)
             shown.update((pk, values) for pk, *values in cursor.fetchall())
     result = []
     for pk, match in ranked:

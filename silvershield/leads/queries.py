@@ -15,7 +15,7 @@ from django.shortcuts import get_object_or_404
 from silvershield.core.models import Role, User
 from silvershield.core.permissions import LEDGER_ROLES, OWN_SUBMISSION_ROLES
 from silvershield.core.queries import reachable_bureau_ids, reachable_bureaus_q
-from silvershield.core.sql import placeholders
+from silvershield.core.sql import param_marks
 from silvershield.leads.models import Lead
 
 
@@ -46,7 +46,7 @@ def lead_scope_sql(user: User) -> tuple[str, list]:
         sql, params = leads_visible_to(user).order_by().values("pk").query.sql_with_params()
         return f"id IN ({sql})", list(params)
     ids = reachable_bureau_ids(user)
-    return (f"bureau_id IN ({placeholders(ids)})" if ids else "1 = 0"), list(ids)
+    return (f"bureau_id IN ({param_marks(ids)})" if ids else "1 = 0"), list(ids)
 
 
 def get_lead_for_user(user: User, pk: int) -> Lead:
