@@ -242,8 +242,9 @@ def lead_list_item(lead: Lead) -> dict[str, Any]:
     }
 
 
-def lead_detail(lead: Lead, user: User) -> dict[str, Any]:
-    """Everything about the lead the person may see — and nothing of the reporter's identity."""
+def lead_detail(lead: Lead, user: User, *, new: bool = False) -> dict[str, Any]:
+    """Everything about the lead the person may see — and nothing of the reporter's identity.
+    `new`: created in this request, so it has no assignees to look up."""
     merged_into = lead.merged_into
     case = lead.case
     return {
@@ -258,7 +259,7 @@ def lead_detail(lead: Lead, user: User) -> dict[str, Any]:
         "suggested_handling": lead.suggested_handling,
         "registered_at": lead.registered_at,
         "due_provisional": lead.due_provisional,
-        "assignees": [person_ref(p) for p in lead.assignees.order_by("pk")],
+        "assignees": [] if new else [person_ref(p) for p in lead.assignees.order_by("pk")],
         "dispatched_at": lead.dispatched_at,
         "outcome": lead.outcome,
         "result": lead.result,
@@ -339,7 +340,7 @@ def receive_lead(request: HttpRequest, payload: LeadCreateIn) -> Status[dict[str
         raise PermissionDenied("只有法制员和 12315 话务员可以录入线索")
     lead = create_lead(actor=user, **_service_fields(payload, user))
     # The person just created it in their own bureau's ledger: no need to read it back to check reach.
-    return Status(201, {**lead_detail(lead, user), **registration_checks(lead, user, new=True)})
+    return Status(201, {**lead_detail(lead, user, new=True), **registration_checks(lead, user, new=True)})
 
 
 def registration_checks(lead: Lead, user: User, *, new: bool = False) -> dict[str, Any]:

@@ -120,13 +120,14 @@ def find_duplicates(
             match.reasons.append(reason)
         match.score = max(match.score, round(score))
 
-    choices: dict[int, str] = {}
+    # The text scan's rows are most of them: their summaries go straight to the comparison.
+    choices: dict[int, str] = {row[0]: row[4] for row in rows if row[-1] == 2}
     shown: dict[int, tuple] = {}
-    for pk, phone, entity_id, party_key, *values, kind in rows:
-        if kind == 2:
-            choices[pk] = values[0]
+    for row in rows:
+        if row[-1] == 2:
             continue
-        shown[pk] = values
+        pk, phone, entity_id, party_key = row[:4]
+        shown[pk] = row[4:-1]
         if lead.reporter_phone_hash and phone == lead.reporter_phone_hash:
             note(pk, 90, REASON_PHONE)
         if lead.party_entity_id and entity_id == lead.party_entity_id:

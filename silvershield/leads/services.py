@@ -132,7 +132,6 @@ def create_lead(*, actor: User | None, bureau: OrgUnit | None = None, **fields: 
     complete_lead_fields(data)
     with transaction.atomic():
         lead = Lead.objects.create(bureau=bureau, division=division, created_by=actor, **data)
-        lead._prefetched_objects_cache = {"assignees": lead.assignees.none()}  # a new lead has none: no query
         record_event(
             subject=lead, actor=actor, action=AuditEvent.Action.CREATE, to_state=LeadState.RECEIVED,
             changes={
