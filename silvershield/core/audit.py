@@ -13,6 +13,7 @@ from typing import Any
 from django.db import connection, models, transaction
 
 from silvershield.core.models import AuditChainHead, AuditEvent, User
+from silvershield.core.sql import insert_instance
 
 
 def _plain(value: Any) -> Any:
@@ -54,7 +55,7 @@ def record_event(
         previous_hash=previous,
     )
     event.hash = event.compute_hash()
-    event.save()
+    insert_instance(event)  # append-only: always a new row
     with connection.cursor() as cursor:
         cursor.execute(f"UPDATE {_HEAD} SET hash = %s WHERE id = 1", [event.hash])
     return event

@@ -1,5 +1,5 @@
 """Small helpers for the few hot paths that write their own SQL instead of going through the ORM's
-compiler (lead intake: the duplicate scan, entity linking). Everything else uses the ORM."""
+compiler (lead intake: the duplicate scan, entity linking, the two inserts). Everything else uses the ORM."""
 
 from __future__ import annotations
 
@@ -26,3 +26,39 @@ def instance_from_row(model: type[models.Model], values: dict[str, Any], *, db: 
             value = f.to_python(value)
         converted.append(value)
     return model.from_db(db, [f.attname for f in fields], converted)
+
+
+_INSERTS: dict[tuple[type[models.Model], str], tuple[str, list[models.Field], bool]] = {}
+
+
+def insert_instance(obj: models.Model, *, using: str = "default") -> models.Model:
+    """INSERT a new instance as `obj.save()` would for a model without its own save logic: defaults and
+    auto_now by each field's pre_save, values prepared by the fields, pre_save and post_save sent, the new
+    primary key set. The statement text is built once per model rather than compiled on every call: for the
+    two rows every received lead writes (the lead and its audit event)."""
+    from django.db import connections
+    from django.db.models.signals import post_save, pre_save
+
+    model = type(obj)
+    meta = model._meta
+    connection = connections[using]
+    cached = _INSERTS.get((model, connection.vendor))
+    if cached is None:
+        quote = connection.ops.quote_name
+        fields = [f for f in meta.concrete_fields if f is not meta.auto_field]
+        returning = bool(connection.features.can_return_columns_from_insert)
+        sql = (
+            f"INSERT INTO {quote(meta.db_table)} ({', '.join(quote(f.column) for f in fields)}) "
+            f"VALUES ({param_marks(fields)})" + (f" RETURNING {quote(meta.pk.column)}" if returning else "")
+        )
+        cached = _INSERTS[(model, connection.vendor)] = (sql, fields, returning)
+    sql, fields, returning = cached
+    pre_save.send(sender=model, instance=obj, raw=False, using=using, update_fields=None)
+    params = [f.get_db_prep_save(f.pre_save(obj, True), connection) for f in fields]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        pk = cursor.fetchone()[0] if returning else connection.ops.last_insert_id(cursor, meta.db_table, meta.pk.column)
+    setattr(obj, meta.pk.attname, pk)
+    obj._state.adding, obj._state.db = False, using
+    post_save.send(sender=model, instance=obj, created=True, update_fields=None, raw=False, using=using)
+    return obj

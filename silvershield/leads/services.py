@@ -17,6 +17,7 @@ from silvershield.core.errors import InvalidInput, PermissionDenied
 from silvershield.core.identifiers import InvalidIdentifier, validate_id_number, validate_phone
 from silvershield.core.models import AuditEvent, Division, OrgUnit, User
 from silvershield.core.queries import division_by_code, reachable_division_codes
+from silvershield.core.sql import insert_instance
 from silvershield.leads.models import Channel, FraudCategory, Lead, LeadState, ProductDomain
 from silvershield.leads.permissions import can_edit_lead
 
@@ -131,7 +132,7 @@ def create_lead(*, actor: User | None, bureau: OrgUnit | None = None, **fields: 
     division = division_value if isinstance(division_value, Division) else _division_for(actor, division_value)
     complete_lead_fields(data)
     with transaction.atomic():
-        lead = Lead.objects.create(bureau=bureau, division=division, created_by=actor, **data)
+        lead = insert_instance(Lead(bureau=bureau, division=division, created_by=actor, **data))
         record_event(
             subject=lead, actor=actor, action=AuditEvent.Action.CREATE, to_state=LeadState.RECEIVED,
             changes={
