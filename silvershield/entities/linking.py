@@ -32,7 +32,7 @@ from functools import lru_cache
 
 from rapidfuzz import fuzz
 
-from silvershield.core.sql import instance_from_row, param_marks
+from silvershield.core.sql import instance_from_row, param_marks, pg_text_array
 from silvershield.entities.models import Entity
 
 # Legal forms, longest first: stripped from the end of a name to reach its core.
@@ -207,7 +207,7 @@ def _range_part(column: str, prefixes: list[str], scope: str, limit: int) -> tup
             "SELECT m.id FROM unnest(%s::text[], %s::text[]) AS r(lo, hi) CROSS JOIN LATERAL "
             f"(SELECT id FROM entities_entity WHERE {column} >= r.lo AND {column} < r.hi LIMIT %s) AS m LIMIT %s"
         )
-        params: list = [lows, highs, SUBQUERY_LIMIT, SUBQUERY_LIMIT]
+        params: list = [pg_text_array(lows), pg_text_array(highs), SUBQUERY_LIMIT, SUBQUERY_LIMIT]
     else:
         where = " OR ".join(f"({column} >= %s AND {column} < %s)" for _p in prefixes)
         matching = f"SELECT id FROM entities_entity WHERE {where} LIMIT %s"
