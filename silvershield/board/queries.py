@@ -216,15 +216,19 @@ def filter_cases(qs: QuerySet[Case], f: BoardFilter, clock: Clock) -> QuerySet[C
 # --- counts ------------------------------------------------------------------------------------------
 
 
-def _counts_by_state(qs, clock: Clock, clock_states) -> dict[str, dict[str, int]]:
+def _counts_by_state(qs, clock: Clock, clock_states, board_states) -> dict[str, dict[str, int]]:
     """{state: {total, red, yellow, green, grey}} in two grouped queries over the (state, due_date) index:
-    colours only where a clock runs (few rows), plain counts for the rest (concluded: 10^5 rows)."""
+    colours only where a clock runs (few rows), plain counts for the rest (concluded: 10^5 rows). The rest
+    are named (`board_states` without `clock_states`), not excluded: PostgreSQL reads "IN (…) AND NOT IN
+    (…)" by scanning the whole table (200 ms at 10^6 leads) but an index-only scan serves "= 'concluded'"."""
+    others = [s for s in board_states if s not in set(clock_states)]
     aggregates = {c: Count("id", filter=clock.q(c, clock_states)) for c in ("red", "yellow", "green")}
     out = {}
     for row in qs.filter(state__in=clock_states).order_by().values("state").annotate(total=Count("id"), **aggregates):
         row["grey"] = row["total"] - row["red"] - row["yellow"] - row["green"]
         out[row["state"]] = row
-    for row in qs.exclude(state__in=clock_states).order_by().values("state").annotate(total=Count("id")):
+    # COUNT(*), not COUNT(id): the index holds state but not id, so counting ids reads every row's heap page.
+    for row in qs.filter(state__in=others).order_by().values("state").annotate(total=Count("*")):
         out[row["state"]] = {**row, "red": 0, "yellow": 0, "green": 0, "grey": row["total"]}
     return out
 
@@ -397,8 +401,8 @@ def column_cards(
 
 def build_board(user: User, f: BoardFilter, *, clock: Clock | None = None, limit: int = CARD_LIMIT) -> Board:
     clock = clock or Clock.on()
-    lead_counts = _counts_by_state(filter_leads(board_leads(user), f, clock), clock, CLOCK_LEAD_STATES)
-    case_counts = _counts_by_state(filter_cases(board_cases(user), f, clock), clock, CLOCK_CASE_STATES)
+    lead_counts = _counts_by_state(filter_leads(board_leads(user), f, clock), clock, CLOCK_LEAD_STATES, BOARD_LEAD_STATES)
+    case_counts = _counts_by_state(filter_cases(board_cases(user), f, clock), clock, CLOCK_CASE_STATES, BOARD_CASE_STATES)
     columns = []
     names = _division_names() if limit else {}
     for column in COLUMNS:
