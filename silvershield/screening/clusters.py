@@ -3,7 +3,7 @@ product or an approval number — across divisions.
 
 Keys are extracted from each lead's fields, its linked entity and its text into `LeadKey` rows. The index
 is refreshed by `refresh_index()`, which the agenda and the cluster page call before reading: it
-re-extracts the leads that have no `LeadIndexState` yet or whose `updated_at` is later than their
+re-extracts the open leads that have no `LeadIndexState` yet or whose `updated_at` is later than their
 `indexed_at` (so leads bulk-inserted without signals are caught too). `silvershield screening reindex`
 rebuilds everything. Clusters are the connected components of leads over shared keys (union-find); a key
 shared by more leads than `ScreeningSetting.max_leads_per_key` (a hotline number, a market) is ignored.
@@ -89,8 +89,10 @@ def index_leads(leads) -> int:
 
 def refresh_index(*, chunk: int = 2000) -> int:
     """Index the leads never indexed or changed since; cheap when nothing changed."""
+    # Only open leads: clusters are built from them alone, and a lead that reopens is changed, so
+    # re-indexed then. Reading closed leads too cost a walk of the whole ledger per agenda (0.5 s at 10^6).
     stale = Lead.objects.filter(
-        Q(screening_index__isnull=True) | Q(updated_at__gt=F("screening_index__indexed_at"))
+        Q(screening_index__isnull=True) | Q(updated_at__gt=F("screening_index__indexed_at")), state__in=OPEN_STATES
     ).select_related("party_entity").order_by("pk")
     done, after = 0, 0
     while True:
