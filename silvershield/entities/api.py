@@ -35,7 +35,6 @@ from silvershield.entities.inspections import (
     can_record_inspection,
     filter_inspections,
     inspections_visible_to,
-    officer_names,
 )
 from silvershield.entities.models import Entity, EntityStatus, Inspection, InspectionResult
 from silvershield.entities.queries import entities_visible_to, get_entity_for_user, search_entities
@@ -285,12 +284,11 @@ class InspectionPageOut(Schema):
 
 
 def _inspections_out(rows: list[Inspection]) -> list[dict[str, Any]]:
-    names = officer_names(rows)
     return [
         {
             "id": i.pk, "entity": {"id": i.entity_id, "uscc": i.entity.uscc, "name": i.entity.name},
             "division": division_ref(i.entity.division), "inspected_on": i.inspected_on, "result": i.result,
-            "result_label": str(i.get_result_display()), "note": i.note, "officers": names.get(i.pk, []),
+            "result_label": str(i.get_result_display()), "note": i.note, "officers": i.officer_names,
             "first_visit": bool(i.is_first_visit), "created_at": i.created_at,
         }
         for i in rows

@@ -343,19 +343,60 @@ class InspectionResult(models.TextChoices):
 
 
 class Inspection(models.Model):
-    """An on-site inspection or first visit of an entity and its result (an input of the risk score)."""
+    """An on-site inspection or first visit of an entity and its result (an input of the risk score).
+
+    `officers` are the officers who went, in the order the recorder gave them (`InspectionOfficer.position`);
+    the first is the leading inspector, who is also `inspector` and owns the hazards found.
+    """
 
     entity = models.ForeignKey(Entity, on_delete=models.CASCADE, related_name="inspections", verbose_name=_("entity"))
     inspected_on = models.DateField(_("inspected on"))
     result = models.CharField(_("result"), max_length=10, choices=InspectionResult.choices)
     note = models.TextField(_("note"), blank=True)
     inspector = models.ForeignKey(User, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    officers = models.ManyToManyField(
+        User, through="InspectionOfficer", related_name="+", blank=True,
+        verbose_name=pgettext_lazy("inspection", "officers"),
+    )
     created_at = models.DateTimeField(default=timezone.now, editable=False)
 
     class Meta:
         ordering = ["-inspected_on", "-id"]
         verbose_name = _("inspection")
         verbose_name_plural = _("inspections")
+
+    @property
+    def officer_names(self) -> list[str]:
+        """The officers' names, the leading inspector first. `inspections_visible_to` prefetches the rows;
+        `officers.all()` would come in the user model's order instead."""
+        return [place.officer.display_name for place in self.officer_places.all()]
+
+
+class InspectionOfficer(models.Model):
+    """One officer who went on an inspection, at `position` in its list (0: the leading inspector)."""
+
+    # No index of its own: inspection_officer_position_uniq starts with the inspection.
+    inspection = models.ForeignKey(
+        Inspection, on_delete=models.CASCADE, related_name="officer_places", db_index=False
+    )
+    officer = models.ForeignKey(
+        User, on_delete=models.PROTECT, related_name="+", verbose_name=pgettext_lazy("inspection", "officer")
+    )
+    position = models.PositiveSmallIntegerField(pgettext_lazy("inspection", "position"))
+
+    class Meta:
+        ordering = ["inspection_id", "position"]
+        verbose_name = _("inspection officer")
+        verbose_name_plural = _("inspection officers")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["inspection", "position"], name="inspection_officer_position_uniq"
+            ),
+            models.UniqueConstraint(fields=["inspection", "officer"], name="inspection_officer_once"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.inspection_id} {self.position} {self.officer_id}"
 
 
 class HazardSource(models.TextChoices):

@@ -23,6 +23,7 @@ from silvershield.entities.models import (
     HazardSource,
     HazardStatus,
     Inspection,
+    InspectionOfficer,
     InspectionResult,
 )
 
@@ -235,7 +236,8 @@ def record_inspection(
     """Record an inspection (or the first visit) of `entity`, all or nothing.
 
     The officers (default: the actor alone) must be active officers in an inspecting role whose bureau's
-    jurisdiction covers the entity; the first of them is the leading inspector. Problems found need their
+    jurisdiction covers the entity; they are kept in the order given, and the first of them is the leading
+    inspector. The audit event lists them too. Problems found need their
     description (`note`). Each line of `hazards` becomes an item of the risk and hazard ledger (found
     through inspection, on the inspection date, owned by the leading inspector, to be rectified by
     `rectify_by`). The entity's open first-visit flag is resolved and names this inspection. Inspection
@@ -277,6 +279,10 @@ def record_inspection(
     with transaction.atomic():
         inspection = Inspection.objects.create(
             entity=entity, inspected_on=on, result=result, note=note, inspector=people[0]
+        )
+        InspectionOfficer.objects.bulk_create(
+            InspectionOfficer(inspection=inspection, officer=person, position=n)
+            for n, person in enumerate(people)
         )
         items = [
             _enter_hazard(

@@ -59,7 +59,6 @@ from silvershield.entities.inspections import (
     filter_inspections,
     inspecting_officers,
     inspections_visible_to,
-    officer_names,
 )
 from silvershield.entities.queries import entities_visible_to, get_entity_for_user
 from silvershield.entities.services import add_hazard, record_inspection, update_hazard
@@ -205,9 +204,6 @@ def entity_detail(request: HttpRequest, pk: int) -> HttpResponse:
         .order_by("-received_date", "-id")
     )
     inspections = list(filter_inspections(inspections_visible_to(request.user), entity=entity.pk)[:20])
-    names = officer_names(inspections)
-    for inspection in inspections:
-        inspection.officer_names = names.get(inspection.pk, [])
     context = {
         "entity": entity,
         "leads": list(leads[:100]),
@@ -473,9 +469,6 @@ def inspection_list(request: HttpRequest) -> HttpResponse:
         request.GET.get("page")
     )
     rows = list(page.object_list)
-    names = officer_names(rows)
-    for row in rows:
-        row.officer_names = names.get(row.pk, [])
     params = request.GET.copy()
     params.pop("page", None)
     return render_page(request, template="entities/inspections.html", partial=None,
@@ -494,28 +487,18 @@ def export_inspections(request: HttpRequest) -> HttpResponse:
         messages.error(request, "；".join(form.error_messages()))
         return redirect(reverse("entities:inspections"))
     yes, no = _("Yes"), _("No")
-
-    def rows():
-        chunk: list[Inspection] = []
-        for inspection in queryset.iterator(chunk_size=500):
-            chunk.append(inspection)
-            if len(chunk) == 500:
-                yield from _export_rows(chunk, yes, no)
-                chunk = []
-        yield from _export_rows(chunk, yes, no)
-
+    # iterator(chunk_size=…) runs the officers' prefetch once per chunk of 500.
+    rows = (
+        [i.inspected_on, i.entity.name, i.entity.uscc, i.entity.division.name, i.get_result_display(),
+         yes if i.is_first_visit else no, "、".join(i.officer_names), i.note]
+        for i in queryset.iterator(chunk_size=500)
+    )
     headers = [
         _("Inspected on"), _("Entity"), _("Unified social credit code"), _("Division"),
         pgettext("inspection", "Result"), _("First visit"), pgettext("inspection", "Officers"), _("Findings"),
     ]
     return xlsx_response(
         filename=f"{_('Inspections')}-{timezone.localdate():%Y-%m-%d}.xlsx", title=_("Inspections"),
-        headers=[str(h) for h in headers], rows=rows(), widths=[12, 34, 22, 10, 12, 8, 24, 60],
+        headers=[str(h) for h in headers], rows=rows, widths=[12, 34, 22, 10, 12, 8, 24, 60],
     )
 
-
-def _export_rows(chunk: list[Inspection], yes: str, no: str):
-    names = officer_names(chunk)
-    for i in chunk:
-        yield [i.inspected_on, i.entity.name, i.entity.uscc, i.entity.division.name, i.get_result_display(),
-               yes if i.is_first_visit else no, "、".join(names.get(i.pk, [])), i.note]

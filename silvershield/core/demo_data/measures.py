@@ -32,3 +32,6 @@ STEPS.append(("ad monitoring", seed_ads))
 from silvershield.intake import demo as _intake_demo  # noqa: E402
 
 STEPS.append(("channels: informants' reports, 12315 calls, referrals", _intake_demo.step))
+
+# Last, so the steps before it draw the same random numbers as before it was added.
+STEPS.append(("entities: inspections and first visits", _entities_demo.inspection_step))

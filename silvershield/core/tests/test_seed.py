@@ -3,7 +3,7 @@ bureau would recognise — its units and numbers, every state, valid credit code
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
 from django.core.management import CommandError, call_command
@@ -27,7 +27,18 @@ from silvershield.core.models import (
     User,
 )
 from silvershield.core.numbering import next_number
-from silvershield.entities.models import Entity
+from silvershield.entities.inspections import inspections_visible_to
+from silvershield.entities.models import (
+    AlertKind,
+    AlertState,
+    Entity,
+    GateAlert,
+    HazardItem,
+    HazardStatus,
+    Inspection,
+    InspectionOfficer,
+    InspectionResult,
+)
 from silvershield.leads.models import Channel, FraudCategory, Lead, LeadState, Outcome
 
 TODAY = date(2026, 11, 28)
@@ -159,6 +170,40 @@ def test_workflow_driven_leads_have_timelines_and_clocks_in_every_condition(seed
         subject_type="cases.case", subject_id=case.pk, transition="close"
     ).exists()
     assert verify_chain() == (True, None)
+
+
+def test_seed_records_inspections_of_elderly_related_entities_through_the_service(seeded):
+    inspections = Inspection.objects.all()
+    assert 30 <= inspections.count() <= 60
+    assert inspections.values("entity__division").distinct().count() >= 5
+    assert not inspections.filter(entity__is_elderly_related=False).exists()
+    assert set(inspections.values_list("result", flat=True)) == set(InspectionResult.values)
+    days = inspections.values_list("inspected_on", flat=True)
+    assert all(TODAY - timedelta(days=150) <= day < TODAY for day in days)
+    # Each has two or three officers, the leading inspector first, and the audit event of the service.
+    places: dict[int, list[InspectionOfficer]] = {}
+    for place in InspectionOfficer.objects.order_by("inspection_id", "position"):
+        places.setdefault(place.inspection_id, []).append(place)
+    for inspection in inspections:
+        assert 2 <= len(places[inspection.pk]) <= 3
+        assert places[inspection.pk][0].officer_id == inspection.inspector_id
+    events = AuditEvent.objects.filter(subject_type="entities.inspection", action="create")
+    assert events.count() == inspections.count()
+    # Problems found went into the hazard ledger; some were rectified and checked again.
+    listed = [pk for changes in events.values_list("changes", flat=True) for pk in changes["hazards"][1]]
+    found = HazardItem.objects.filter(pk__in=listed, source="inspection")
+    assert found.count() == len(listed) > 0
+    assert found.filter(status=HazardStatus.RECTIFIED).exists()
+    assert found.filter(status=HazardStatus.OPEN).exists()
+    assert inspections.filter(note__startswith="复查").exists()
+    # New registrations had their first visit; the one registered three days ago still waits for it.
+    first_visits = GateAlert.objects.filter(kind=AlertKind.FIRST_VISIT)
+    resolved = first_visits.filter(state=AlertState.RESOLVED)
+    assert resolved.count() >= 3
+    assert {a.detail["inspection"] for a in resolved} <= set(inspections.values_list("pk", flat=True))
+    assert first_visits.filter(state=AlertState.OPEN).exists()
+    assert inspections_visible_to(User.objects.get(username="hongshan_investigator")).exists()
+    assert inspections_visible_to(User.objects.get(username="songshan_investigator")).exists()
 
 
 def test_seed_numbers_are_unique_and_later_registrations_continue_them(seeded):

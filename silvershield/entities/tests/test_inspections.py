@@ -2,9 +2,13 @@
 export, and the API — an officer of the covering jurisdiction records, everyone else gets 403 or 404."""
 
 from datetime import timedelta
+from importlib import import_module
 from io import BytesIO
 
 import pytest
+from django.apps import apps as django_apps
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 from openpyxl import load_workbook
@@ -14,7 +18,7 @@ from silvershield.core.errors import DomainError, PermissionDenied
 from silvershield.core.identifiers import uscc_check_character
 from silvershield.core.models import Role
 from silvershield.core.testing import make_person
-from silvershield.entities.models import AlertKind, GateAlert, HazardItem, Inspection
+from silvershield.entities.models import AlertKind, GateAlert, HazardItem, Inspection, InspectionOfficer
 from silvershield.entities.services import create_entity, record_inspection
 
 pytestmark = pytest.mark.django_db
@@ -75,6 +79,52 @@ def test_an_inspection_with_hazards_resolves_the_first_visit_and_enters_the_ledg
     assert [e.transition for e in events_for(flag)][-1] == "resolved"
     home.refresh_from_db()
     assert any(f["factor"] == "inspection_issues" for f in home.risk_factors)
+
+
+def test_the_officers_are_kept_in_the_order_given_the_leader_first(org, personas):
+    home = new_care_home()
+    officers = [personas.investigator2, personas.unit_head, personas.investigator]
+    inspection = record_inspection(
+        entity=home, actor=personas.investigator2, inspected_on=yesterday(), result="ok", officers=officers
+    )
+    assert inspection.inspector == personas.investigator2
+    places = list(InspectionOfficer.objects.filter(inspection=inspection))
+    assert [(p.position, p.officer) for p in places] == list(enumerate(officers))
+    assert set(inspection.officers.all()) == set(officers)
+    assert Inspection.objects.filter(officers=personas.unit_head).get() == inspection
+    assert inspection.officer_names == ["刘执法", "赵所长", "张执法"]
+    created = [e for e in events_for(inspection) if e.action == "create"]
+    assert created[0].changes["officers"][1] == [p.pk for p in officers]  # the audit event still lists them
+
+
+def test_the_migration_fills_the_officers_from_the_create_events(org, personas):
+    home = new_care_home()
+    listed = record_inspection(
+        entity=home,
+        actor=personas.investigator2,
+        inspected_on=yesterday(),
+        result="ok",
+        officers=[personas.investigator2, personas.unit_head, personas.investigator],
+    )
+    # Written before the audit event listed the officers: the inspector alone.
+    unlisted = Inspection.objects.create(
+        entity=home, inspected_on=yesterday(), result="ok", inspector=personas.investigator
+    )
+    nobody = Inspection.objects.create(entity=home, inspected_on=yesterday(), result="ok")
+    InspectionOfficer.objects.all().delete()
+    migration = import_module("silvershield.entities.migrations.0007_inspection_officers")
+    migration.fill_officers(django_apps, None)
+
+    def officers(inspection):
+        return list(
+            InspectionOfficer.objects.filter(inspection=inspection).values_list(
+                "officer__full_name", flat=True
+            )
+        )
+
+    assert officers(listed) == ["刘执法", "赵所长", "张执法"]
+    assert officers(unlisted) == ["张执法"]
+    assert officers(nobody) == []
 
 
 @pytest.mark.parametrize(
@@ -240,6 +290,45 @@ def test_the_list_filters_and_exports(client, org, personas):
     rows = [[c.value for c in row] for row in sheet.iter_rows()]
     assert len(rows) == 2 and "赤峰市红山区百岁保健品店" in rows[1] and "刘执法" in rows[1]
     assert "销售过期保健食品" in rows[1]
+
+
+def test_the_list_export_and_api_name_the_officers_in_order_without_a_query_per_row(client, org, personas):
+    officers = [personas.investigator2, personas.unit_head, personas.investigator]
+    record_inspection(
+        entity=new_care_home(1),
+        actor=personas.investigator2,
+        inspected_on=yesterday(),
+        result="issues",
+        note="未公示收费标准",
+        officers=officers,
+    )
+    client.force_login(personas.unit_head)
+
+    def queries(url):
+        with CaptureQueriesContext(connection) as context:
+            response = client.get(url)
+        assert response.status_code == 200, response.content
+        return response, len(context)
+
+    page, one_row = queries(reverse("entities:inspections"))
+    assert "刘执法、赵所长、张执法" in page.content.decode()
+    api, one_item = queries("/api/v1/inspections")
+    assert api.json()["items"][0]["officers"] == ["刘执法", "赵所长", "张执法"]
+    sheet = load_workbook(BytesIO(client.get(reverse("entities:export_inspections")).content)).active
+    assert "刘执法、赵所长、张执法" in [c.value for c in list(sheet.iter_rows())[1]]
+
+    for n in (2, 3, 4):
+        record_inspection(
+            entity=new_care_home(n),
+            actor=personas.investigator,
+            inspected_on=yesterday(),
+            result="ok",
+            officers=[personas.investigator, personas.investigator2],
+        )
+    page, three_more = queries(reverse("entities:inspections"))
+    assert three_more == one_row and len(page.context["rows"]) == 4
+    assert page.content.decode().count("张执法、刘执法") == 3
+    assert queries("/api/v1/inspections")[1] == one_item
 
 
 # --- the API -----------------------------------------------------------------------------------------
