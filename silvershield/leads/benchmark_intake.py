@@ -185,9 +185,16 @@ def run(*, entities: int, clients: int, seconds: float, url: str | None, workers
     )
     division = officer.unit.division_id
     _token, raw_token = issue_token(user=officer, name="benchmark-intake")
-    names = list(Entity.objects.order_by("?").values_list("name", flat=True)[:500]) if entities <= 300_000 else list(
-        Entity.objects.filter(pk__lte=5000).values_list("name", flat=True)[:500]
-    )
+    # Each run draws its own parties and its own pool of 2,001 reporter phones, so the duplicates a lead
+    # meets come from this run (each phone ~2–3 times, each party ~10 times in 5,000 leads), not from the
+    # leads earlier runs left in the database: runs stay comparable however many came before.
+    run_rng = random.Random()
+    if entities <= 300_000:
+        names = list(Entity.objects.order_by("?").values_list("name", flat=True)[:500])
+    else:
+        start = run_rng.randint(0, max(0, Entity.objects.count() - 5000))
+        names = list(Entity.objects.filter(pk__gt=start, pk__lte=start + 5000).values_list("name", flat=True)[:500])
+    phone_prefix, phone_base = f"13{run_rng.randint(0, 9)}", run_rng.randint(0, 99_990_000)
     texts = _texts()
 
     server = None
@@ -227,7 +234,7 @@ def run(*, entities: int, clients: int, seconds: float, url: str | None, workers
                     "summary": rng.choice(texts),
                     # a store-name or abbreviated form of a registered name, so the linker has work to do
                     "party_name": name.replace("有限责任公司", "公司").replace("有限公司", "") + rng.choice(["", "门店"]),
-                    "reporter_phone": f"138{rng.randint(0, 2000):08d}",
+                    "reporter_phone": f"{phone_prefix}{phone_base + rng.randint(0, 2000):08d}",
                     "reporter_is_named": rng.random() < 0.5,
                 }
                 payload = json.dumps(body, ensure_ascii=False).encode()
