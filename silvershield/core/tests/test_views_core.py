@@ -5,6 +5,8 @@ from zoneinfo import ZoneInfo
 
 import pytest
 import time_machine
+from django.conf import settings
+from django.test import Client
 
 from silvershield.cases.models import CaseState
 from silvershield.core.testing import PASSWORD, make_lead
@@ -175,3 +177,17 @@ def test_the_menu_offers_inspections_to_those_who_keep_them(client, personas):
     assert 'id="nav-inspections"' in client.get("/").content.decode()
     client.force_login(personas.hotline)
     assert 'id="nav-inspections"' not in client.get("/").content.decode()
+
+
+def test_chinese_whatever_the_browser_asks_until_english_is_chosen(client, personas):
+    client = signed_in(client, personas.legal_officer)
+    html = client.get("/", HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9").content.decode()
+    assert "工作台" in html and "Workbench" not in html
+    client.post("/i18n/setlang/", {"language": "en", "next": "/"})
+    html = client.get("/", HTTP_ACCEPT_LANGUAGE="zh-CN,zh;q=0.9").content.decode()
+    assert "Workbench" in html and "工作台" not in html
+    # The public portal too: an English browser without the switch's cookie still gets Chinese.
+    english_browser = Client(HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9")
+    assert english_browser.get("/portal/").headers["Content-Language"] == "zh-hans"
+    english_browser.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    assert english_browser.get("/portal/").headers["Content-Language"] == "en"
