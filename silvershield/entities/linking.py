@@ -5,10 +5,11 @@ A party is named the way a caller or an elderly person names it — "顺康养�
 finds the candidates and says, for each, why it is one.
 
 Speed against a million entities: candidates come only from indexed look-ups (the USCC's unique index,
-exact names through the name index, name *prefix ranges* through the same index, pinyin-initials prefix
-ranges through `name_initials`' index, and the phone when that column is indexed); rapidfuzz then ranks the
-few hundred rows found. Nothing scans the table. Prefix ranges (name >= p AND name < p') rather than LIKE,
-because a B-tree serves a range under any collation.
+exact names through the name index, *prefix ranges* of the core name through `name_core`'s index (the
+registered name without region words, branch, legal form or shop word, stored with each entity), pinyin-
+initials prefix ranges through `name_initials`' index, and the phone when that column is indexed);
+rapidfuzz then ranks the few hundred rows found. Nothing scans the table. Prefix ranges (col >= p AND
+col < p') rather than LIKE, because a B-tree serves a range under any collation.
 
 Rules (each yields a reason shown to the officer):
 - the USCC is the same (统一社会信用代码一致);
@@ -286,9 +287,10 @@ def find_entity_candidates(
 
     core = core_name(name) if name else ""
     trade = trade_name(name) if name else ""
-    regions = ("", *region_prefixes())
     if len(core) >= 2:
-        sql, more = _range_part("name", [region + core for region in regions], scope, PREFIX_LIMIT)
+        # Registered names whose own core starts with this one: "顺康" finds 赤峰市顺康健康科技有限公司
+        # (core 顺康健康科技) whatever region words or brackets the registered name carries.
+        sql, more = _range_part("name_core", [core], scope, PREFIX_LIMIT)
         parts.append(sql)
         params += [*more, *scope_params]
     _fetch(found, parts, params, exact_kind=0 if exact else -1, uscc=uscc, variants=variants)
@@ -312,7 +314,7 @@ def find_entity_candidates(
     # homophones by pinyin initials ("舜康" typed for "顺康").
     if len(trade) >= 2 and trade != core and not any(c.score >= 90 for c in found.values()):
         before = set(found)
-        sql, more = _range_part("name", [region + trade for region in regions], scope, PREFIX_LIMIT)
+        sql, more = _range_part("name_core", [trade], scope, PREFIX_LIMIT)
         _fetch(found, [sql], [*more, *scope_params])
         rank_new(before)
     initials = _initials(trade if len(trade) >= 2 else core) if len(core) >= 2 else ""

@@ -178,6 +178,9 @@ class Entity(models.Model):
     # No index of its own: a third of the rows or more; entity_division_idx serves division + elderly.
     is_elderly_related = models.BooleanField(_("elderly-related"), default=False)
     name_initials = models.CharField(_("pinyin initials"), max_length=100, blank=True)
+    # The name without region words, branch, legal form or shop word (entities.linking.core_name): party
+    # names are looked up by its prefix — one index range instead of one per region word a name may start with.
+    name_core = models.CharField(_("core name"), max_length=200, blank=True, default="")
     # Measure 4 (entities.detection and entities.risk write these; derived, so not audited per change):
     elderly_category = models.CharField(_("category"), max_length=30, choices=ElderlyCategory.choices, blank=True)
     elderly_reasons = models.JSONField(_("matched reasons"), default=list, blank=True)
@@ -203,11 +206,22 @@ class Entity(models.Model):
             models.Index(fields=["name"], name="entity_name_idx"),
             models.Index(fields=["phone"], name="entity_phone_idx"),
             models.Index(fields=["name_initials"], name="entity_initials_idx"),
+            models.Index(fields=["name_core"], name="entity_core_idx"),
             models.Index(fields=["elderly_category"], name="entity_category_idx"),
         ]
 
     def __str__(self) -> str:
         return self.name
+
+    def save(self, *args, **kwargs):
+        # Bulk paths (the import, the demo seed) fill name_core themselves; every single save keeps it true.
+        from silvershield.entities.linking import core_name
+
+        self.name_core = core_name(self.name)[:200]
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None and "name" in update_fields and "name_core" not in update_fields:
+            kwargs["update_fields"] = [*update_fields, "name_core"]
+        super().save(*args, **kwargs)
 
 
 class EntityRisk(models.Model):

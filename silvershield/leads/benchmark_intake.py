@@ -43,6 +43,7 @@ def seed_entities(target: int, *, out) -> None:
     """Add generated entities (valid USCCs, pinyin initials) until there are `target`."""
     from silvershield.core.identifiers import uscc_check_character
     from silvershield.core.models import Division
+    from silvershield.entities.linking import core_name
     from silvershield.entities.models import Entity
     from silvershield.entities.services import pinyin_initials
 
@@ -67,7 +68,8 @@ def seed_entities(target: int, *, out) -> None:
         name = entity_name(rng)
         batch.append(
             Entity(
-                uscc=uscc, name=name, name_initials=pinyin_initials(name), division_id=rng.choice(divisions),
+                uscc=uscc, name=name, name_initials=pinyin_initials(name), name_core=core_name(name)[:200],
+                division_id=rng.choice(divisions),
                 address=f"{rng.choice(['红山区', '松山区', '元宝山区', '宁城县'])}{rng.choice(['钢铁街', '昭乌达路', '玉龙大街', '新华路'])}{rng.randint(1, 999)}号",
                 phone=f"139{rng.randint(0, 99_999_999):08d}", is_elderly_related=rng.random() < 0.2,
             )

@@ -23,6 +23,7 @@ from silvershield.core.demo_data.history import append_events, import_event
 from silvershield.core.demo_data.names import landline_phone, mobile_phone, person_name
 from silvershield.core.demo_data.places import COUNTY_BY_CODE, LEAD_WEIGHT_BY_DIVISION, County, town_stem
 from silvershield.core.identifiers import USCC_ALPHABET, uscc_check_character
+from silvershield.entities.linking import core_name
 from silvershield.entities.models import Entity, EntityStatus
 from silvershield.entities.services import pinyin_initials
 
@@ -316,6 +317,7 @@ class _Builder:
             registration_date=registered,
             is_elderly_related=elderly,
             name_initials=pinyin_initials(name),
+            name_core=core_name(name)[:200],
             created_at=created,
             updated_at=created,
         )

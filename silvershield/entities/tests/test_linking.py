@@ -106,6 +106,25 @@ def test_abbreviation_without_region_and_form(registry):
     assert any("名称主体一致" in r for r in found[0].reasons)
 
 
+def test_a_name_under_several_region_words_is_found_by_its_short_form(registry):
+    # Two region words and a bracketed city: the stored core name drops them all, so the short form finds it.
+    stacked = make("内蒙古赤峰市红山区福寿康健康管理有限公司")
+    bracketed = make("福寿康（赤峰）养老服务有限公司", division="150404")
+    assert stacked.name_core == "福寿康健康管理" and bracketed.name_core == "福寿康养老服务"
+    found = {c.entity.pk: c for c in find_entity_candidates(name="福寿康健康管理公司")}
+    assert any("名称主体一致" in r for r in found[stacked.pk].reasons)
+    by_trade = {c.entity.pk for c in find_entity_candidates(name="福寿康养生馆")}
+    assert {stacked.pk, bracketed.pk} <= by_trade
+
+
+def test_the_core_name_follows_renames(registry):
+    entity = registry["other"]
+    entity.name = "赤峰市松山区顺意养生馆"
+    entity.save(update_fields=["name"])
+    entity.refresh_from_db()
+    assert entity.name_core == "顺意"
+
+
 def test_store_name_sharing_the_trade_name(registry):
     found = find_entity_candidates(name="顺康养生馆")
     assert found[0].entity == registry["shunkang"]
