@@ -206,7 +206,7 @@ class Entity(models.Model):
             models.Index(fields=["name"], name="entity_name_idx"),
             models.Index(fields=["phone"], name="entity_phone_idx"),
             models.Index(fields=["name_initials"], name="entity_initials_idx"),
-            models.Index(fields=["name_core"], name="entity_core_idx"),
+            models.Index(fields=["name_core", "division"], name="entity_core_idx"),
             models.Index(fields=["elderly_category"], name="entity_category_idx"),
         ]
 

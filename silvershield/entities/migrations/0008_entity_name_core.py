@@ -37,6 +37,6 @@ class Migration(migrations.Migration):
         migrations.RunPython(fill_name_core, migrations.RunPython.noop),
         migrations.AddIndex(
             model_name='entity',
-            index=models.Index(fields=['name_core'], name='entity_core_idx'),
+            index=models.Index(fields=['name_core', 'division'], name='entity_core_idx'),
         ),
     ]
