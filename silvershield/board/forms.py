@@ -13,7 +13,7 @@ from django.utils.translation import gettext_lazy
 from silvershield.board.models import ReplyMethod
 from silvershield.board.queries import COLOUR_LABELS, COLOURS, BoardFilter
 from silvershield.core.models import Role, User
-from silvershield.core.queries import reachable_divisions, reachable_units
+from silvershield.core.queries import officers_in_reach, reachable_divisions, reachable_units
 from silvershield.leads.models import Channel, FraudCategory
 
 
@@ -36,9 +36,7 @@ class BoardFilterForm(forms.Form):
         units = reachable_units(user).only("pk", "name", "path")
         self.fields["unit"].choices = _blank((u.pk, u.name) for u in units)
         self.fields["division"].choices = _blank((d.code, d.name) for d in reachable_divisions(user))
-        officers = User.objects.filter(
-            role__in=[Role.INVESTIGATOR, Role.UNIT_HEAD], is_active=True, unit__in=units
-        ).order_by("unit__path", "full_name").only("pk", "full_name", "username")
+        officers = officers_in_reach(user, [Role.INVESTIGATOR, Role.UNIT_HEAD])
         self.fields["officer"].choices = _blank((p.pk, p.display_name) for p in officers)
 
     def to_filter(self) -> BoardFilter:

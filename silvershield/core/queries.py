@@ -64,5 +64,15 @@ def division_by_code(code: str) -> Division:
     return Division.objects.get(code=code)
 
 
+def officers_in_reach(user: User, roles) -> QuerySet[User]:
+    """Active people in these roles in the units the person reaches, by unit then name: the choices of the
+    officer filters (wall board, inspections)."""
+    return (
+        User.objects.filter(role__in=list(roles), is_active=True, unit__in=reachable_units(user))
+        .order_by("unit__path", "full_name")
+        .only("pk", "full_name", "username")
+    )
+
+
 def reachable_divisions(user: User) -> QuerySet[Division]:
     return Division.objects.filter(code__in=reachable_division_codes(user)).order_by("code")

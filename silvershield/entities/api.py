@@ -242,6 +242,7 @@ class InspectionFilterIn(QueryIn):
     result: InspectionResult | None = None
     first_visit: bool | None = Field(None, description="只看（或排除）首次走访")
     entity: Id | None = Field(None, description="市场主体 id")
+    officer: Id | None = Field(None, description="检查人员 id（参加检查的人员之一）")
     after: str | None = Field(None, max_length=400, description="上一页返回的 next 游标")
     limit: int = Field(DEFAULT_PAGE_SIZE, ge=1, le=MAX_PAGE_SIZE)
 
@@ -302,7 +303,7 @@ def list_inspections(request: HttpRequest, filters: Query[InspectionFilterIn]) -
     queryset = filter_inspections(
         inspections_visible_to(user), division=filters.division or "", date_from=filters.date_from,
         date_to=filters.date_to, result=filters.result.value if filters.result else "",
-        first_visit=filters.first_visit, entity=filters.entity,
+        first_visit=filters.first_visit, entity=filters.entity, officer=filters.officer,
     )
     after = decode_cursor(filters.after, kind=date)
     if after is not None:

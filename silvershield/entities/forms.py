@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, pgettext_lazy
 
 from silvershield.core.models import User
-from silvershield.core.queries import reachable_divisions
+from silvershield.core.queries import officers_in_reach, reachable_divisions
 from silvershield.entities.models import (
     ElderlyCategory,
     Entity,
@@ -177,11 +177,16 @@ class InspectionFilterForm(forms.Form):
         choices=[("", gettext_lazy("All")), ("yes", gettext_lazy("First visits only")),
                  ("no", gettext_lazy("Other inspections"))],
     )
+    officer = forms.ChoiceField(label=pgettext_lazy("inspection", "Officer"), required=False)
 
     def __init__(self, data: QueryDict, *, user: User):
+        from silvershield.entities.inspections import INSPECTING_ROLES
+
         super().__init__(data)
         divisions = [(d.code, d.name) for d in reachable_divisions(user)]
         self.fields["division"].choices = [("", _("All")), *divisions]
+        officers = officers_in_reach(user, INSPECTING_ROLES)
+        self.fields["officer"].choices = [("", _("All")), *((str(p.pk), p.display_name) for p in officers)]
 
     def clean(self) -> dict[str, Any]:
         data = super().clean()
@@ -196,6 +201,7 @@ class InspectionFilterForm(forms.Form):
             "division": data.get("division") or "", "date_from": data.get("date_from"),
             "date_to": data.get("date_to"), "result": data.get("result") or "",
             "first_visit": None if not first else first == "yes",
+            "officer": int(data["officer"]) if data.get("officer") else None,
         }
 
     error_messages = InspectionForm.error_messages

@@ -97,8 +97,9 @@ def filter_inspections(
     result: str = "",
     first_visit: bool | None = None,
     entity: int | None = None,
+    officer: int | None = None,
 ) -> QuerySet[Inspection]:
-    """The filters of the inspection list, the Excel export and the API."""
+    """The filters of the inspection list, the Excel export and the API; `officer`: one of those who went."""
     if division:
         queryset = queryset.filter(entity__division_id=division)
     if date_from:
@@ -111,4 +112,6 @@ def filter_inspections(
         queryset = queryset.filter(is_first_visit=first_visit)
     if entity:
         queryset = queryset.filter(entity_id=entity)
+    if officer:
+        queryset = queryset.filter(officers=officer)
     return queryset

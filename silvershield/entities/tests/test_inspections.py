@@ -280,6 +280,9 @@ def test_the_list_filters_and_exports(client, org, personas):
     assert ids(f"?date_from={(yesterday() - timedelta(days=5)).isoformat()}") == [first.pk]
     assert ids(f"?date_to={(yesterday() - timedelta(days=5)).isoformat()}") == [later.pk]
     assert ids("?division=150402") == [first.pk, later.pk]
+    assert ids(f"?officer={personas.investigator2.pk}") == [later.pk]  # one of those who went
+    assert ids(f"?officer={personas.investigator.pk}") == [first.pk]  # recorded the later one, did not go
+    assert client.get(reverse("entities:inspections") + f"?officer={personas.outsider_investigator.pk}").status_code == 400
     bad = client.get(reverse("entities:inspections") + "?date_from=2026-11-10&date_to=2026-11-01")
     assert bad.status_code == 400 and "检查日期止" in bad.content.decode()
     assert client.get(reverse("entities:inspections") + "?division=150404").status_code == 400  # not in reach
@@ -361,6 +364,9 @@ def test_api_records_an_inspection_and_lists_first_visits(client, org, personas)
     assert flag_of(home).state == "resolved"
     listed = client.get("/api/v1/inspections?first_visit=true").json()
     assert [i["id"] for i in listed["items"]] == [body["id"]] and listed["next"] is None
+    by_officer = client.get(f"/api/v1/inspections?officer={personas.investigator2.pk}").json()
+    assert [i["id"] for i in by_officer["items"]] == [body["id"]]
+    assert client.get(f"/api/v1/inspections?officer={personas.unit_head.pk}").json()["items"] == []
 
 
 def test_api_is_404_outside_the_jurisdiction(client, org, personas):
