@@ -70,6 +70,12 @@ _LANDLINE_RE = re.compile(r"^0\d{2,3}-?\d{7,8}(-\d{1,6})?$")
 _SERVICE_RE = re.compile(r"^(12315|12345|110|400\d{7}|800\d{7})$")
 
 
+_MOBILE_RE = re.compile(r"^1[3-9]\d{9}$")
+# Whether mobile numbers starting with these five digits are valid, judged once by phonenumbers (slow: a
+# tenth of a millisecond) — a mainland mobile's validity depends on its prefix only (134x, 1349x, 170x…).
+_MOBILE_PREFIX_VALID: dict[str, bool] = {}
+
+
 def validate_phone(value: str) -> str:
     """A mainland mobile or landline number (e.g. 13804761234, 0476-8123456); raises InvalidIdentifier."""
     text = unicodedata.normalize("NFKC", value or "").strip().replace(" ", "")
@@ -77,6 +83,16 @@ def validate_phone(value: str) -> str:
         text = text[3:]
     if _LANDLINE_RE.match(text) or _SERVICE_RE.match(text):
         return text
+    compact = text.replace("-", "")
+    if _MOBILE_RE.match(compact):
+        valid = _MOBILE_PREFIX_VALID.get(compact[:5])
+        if valid is None:
+            valid = _MOBILE_PREFIX_VALID[compact[:5]] = phonenumbers.is_valid_number(
+                phonenumbers.parse(compact, "CN")
+            )
+        if not valid:
+            raise InvalidIdentifier("电话号码无效")
+        return compact
     try:
         parsed = phonenumbers.parse(text, "CN")
     except phonenumbers.NumberParseException as exc:

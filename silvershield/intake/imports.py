@@ -411,33 +411,6 @@ class DivisionResolver:
         raise ValueError("无法识别的区域名称")
 
 
-_MOBILE_RE = re.compile(r"^1[3-9]\d{9}$")
-
-
-_MOBILE_PREFIXES: dict[str, bool] = {}
-
-
-def _mobile_prefix_valid(prefix: str, sample: str) -> bool:
-    if prefix not in _MOBILE_PREFIXES:
-        try:
-            validate_phone(sample)
-            _MOBILE_PREFIXES[prefix] = True
-        except InvalidIdentifier:
-            _MOBILE_PREFIXES[prefix] = False
-    return _MOBILE_PREFIXES[prefix]
-
-
-def _phone(text: str) -> str:
-    """validate_phone, with mobile numbers judged once per 5-digit prefix (phonenumbers is slow, and a
-    mainland mobile's validity depends on its prefix: 134x, 1349x, 170x…)."""
-    text = text.replace(" ", "").replace("-", "") if _MOBILE_RE.match(text.replace(" ", "").replace("-", "")) else text
-    if _MOBILE_RE.match(text):
-        if _mobile_prefix_valid(text[:5], text):
-            return text
-        raise InvalidIdentifier("电话号码无效")
-    return validate_phone(text)
-
-
 def _cell(row: tuple[Any, ...], index: int | None) -> Any:
     if index is None or index >= len(row):
         return None
@@ -478,7 +451,7 @@ def validate_row(
     phone = text_of(get("reporter_phone"))
     if phone:
         try:
-            out["reporter_phone"] = _phone(phone)
+            out["reporter_phone"] = validate_phone(phone)  # mobiles judged once per prefix
         except InvalidIdentifier as exc:
             fail("reporter_phone", str(exc), phone)
     id_number = text_of(get("reporter_id_number"))

@@ -95,3 +95,19 @@ def test_valid_phones(value):
 def test_invalid_phones(value):
     with pytest.raises(InvalidIdentifier):
         validate_phone(value)
+
+
+def test_mobile_numbers_judged_by_prefix_agree_with_phonenumbers():
+    import phonenumbers
+
+    # Valid and invalid prefixes (134x is valid, 1400x is a data-only range phonenumbers rejects as a
+    # phone, 1999x valid), full-width digits and dashes: the prefix cache answers as phonenumbers would.
+    for raw in ["13491234567", "14001234567", "19991234567", "１３８０４７６１２３４", "138-0476-1234", "13804761234"]:
+        compact = raw.translate(str.maketrans("０１２３４５６７８９", "0123456789")).replace("-", "")
+        expected = phonenumbers.is_valid_number(phonenumbers.parse(compact, "CN"))
+        for _ in range(2):  # the second answer comes from the cache
+            if expected:
+                assert validate_phone(raw) == compact
+            else:
+                with pytest.raises(InvalidIdentifier):
+                    validate_phone(raw)
