@@ -221,7 +221,8 @@ def _counts_by_state(qs, clock: Clock, clock_states, board_states) -> dict[str, 
     colours only where a clock runs (few rows), plain counts for the rest (concluded: 10^5 rows). The rest
     are named (`board_states` without `clock_states`), not excluded: PostgreSQL reads "IN (…) AND NOT IN
     (…)" by scanning the whole table (200 ms at 10^6 leads) but an index-only scan serves "= 'concluded'"."""
-    others = [s for s in board_states if s not in set(clock_states)]
+    running = set(clock_states)
+    others = [s for s in board_states if s not in running]
     aggregates = {c: Count("id", filter=clock.q(c, clock_states)) for c in ("red", "yellow", "green")}
     out = {}
     for row in qs.filter(state__in=clock_states).order_by().values("state").annotate(total=Count("id"), **aggregates):

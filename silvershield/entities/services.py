@@ -15,7 +15,6 @@ from silvershield.core.errors import InvalidInput, PermissionDenied
 from silvershield.core.identifiers import InvalidIdentifier, validate_phone, validate_uscc
 from silvershield.core.models import AuditEvent, Division, User
 from silvershield.entities.detection import Detector
-from silvershield.entities.linking import core_name
 from silvershield.entities.models import (
     CreditStatus,
     Entity,
@@ -87,7 +86,6 @@ def create_entity(*, actor: User | None, origin: str = "登记", **fields: Any) 
     explicit = fields.pop("is_elderly_related", None)
     data = _clean(fields, partial=False)
     data["name_initials"] = pinyin_initials(data["name"])
-    data["name_core"] = core_name(data["name"])[:200]
     try:
         with transaction.atomic():
             entity = Entity(**data)
@@ -118,7 +116,6 @@ def update_entity(*, entity: Entity, actor: User | None, origin: str = "更正�
     data = _clean(fields, partial=True)
     if "name" in data:
         data["name_initials"] = pinyin_initials(data["name"])
-        data["name_core"] = core_name(data["name"])[:200]
     try:
         with transaction.atomic():
             locked = Entity.objects.select_for_update().get(pk=entity.pk)

@@ -3,7 +3,7 @@
 Origin: written from scratch for SilverShield with python-docx, laid out after the table of the 案件来源登记表
 as bureaus use it under 市场监督管理行政处罚程序规定 Art. 18 (title, number, then a two-column table: source,
 dates, reporter, party, facts, attachments, registrant, suggested handling, approval). No official file was
-copied. The cells hold Jinja param_marks ({{ number }}, {{ reporter }}, …) that leads.registration.render_docx
+copied. The cells hold Jinja variables ({{ number }}, {{ reporter }}, …) that leads.registration.render_docx
 fills with docxtpl. Rebuild after a change:  .venv/bin/python -m silvershield.leads.forms_docx.build_template
 """
 
