@@ -14,13 +14,6 @@ def param_marks(values: Sequence[Any]) -> str:
     return ", ".join(["%s"] * len(values))
 
 
-def pg_text_array(values: Sequence[str]) -> str:
-    """A PostgreSQL array literal ('{"a","b"}') of these texts, to send as one string parameter cast with
-    `%s::text[]`: psycopg's list adapter inspects every element in Python, which cost more than the
-    look-up it fed on the intake path."""
-    return "{" + ",".join('"' + v.replace("\\", "\\\\").replace('"', '\\"') + '"' for v in values) + "}"
-
-
 def instance_from_row(model: type[models.Model], values: dict[str, Any], *, db: str | None = None) -> models.Model:
     """A model instance from some of its columns (by attname), as if loaded from the database; the other
     fields load on first use. Values come from a raw cursor, so dates and times are converted here

@@ -27,7 +27,6 @@ from typing import Any, NamedTuple
 from django.db import connection, transaction
 from django.db.models import Max
 from django.utils import timezone
-from pypinyin import Style, lazy_pinyin
 
 from silvershield.core.demo_data.fast_insert import reset_sequences
 from silvershield.core.identifiers import USCC_ALPHABET, InvalidIdentifier, validate_uscc
@@ -36,6 +35,7 @@ from silvershield.entities.detection import Detector
 from silvershield.entities.gates import FIRST_VISIT_WINDOW_DAYS
 from silvershield.entities.linking import core_name
 from silvershield.entities.models import CreditStatus, Entity, EntityStatus, ImportRun
+from silvershield.entities.services import char_initials
 
 CHUNK = 5000
 REPORT_LIMIT = 2000
@@ -102,23 +102,12 @@ def fast_uscc(value: Any) -> str:
         raise BadRow("uscc", str(exc)) from exc
 
 
-class _Initials(dict):
-    """Pinyin initial by character, looked up once (pypinyin per whole name is 0.2 ms: 200 s for 10^6)."""
-
-    def __missing__(self, ch: str) -> str:
-        letters = lazy_pinyin(ch, style=Style.FIRST_LETTER, errors="ignore")
-        initial = self[ch] = letters[0][:1].lower() if letters else ""
-        return initial
-
-
-_initials = _Initials()
 # entities.linking.core_name without its cache: an import's names are each new, and would only push the
 # names linking looks up again and again out of that cache.
 _core = core_name.__wrapped__
 
 
-def fast_initials(name: str) -> str:
-    return "".join(map(_initials.__getitem__, name))[:100]
+fast_initials = char_initials
 
 
 def _date(value: Any) -> date | None:
@@ -320,6 +309,7 @@ class Importer:
         entity.elderly_keywords = found.keywords
         entity.name_initials = fast_initials(entity.name)
         entity.name_core = _core(entity.name)[:200]
+        entity.core_initials = char_initials(entity.name_core)
 
     def _derive_dict(self, row: dict[str, Any]) -> None:
         found = self.detect(row["name"], row["business_scope"])
@@ -330,6 +320,7 @@ class Importer:
         row["reasons_json"] = found.json_reasons
         row["name_initials"] = fast_initials(row["name"])
         row["name_core"] = _core(row["name"])[:200]
+        row["core_initials"] = char_initials(row["name_core"])
 
     def detect(self, name: str, scope: str) -> Any:
         """Detector.detect, cached: by scope text (scopes are mostly standard phrases repeated across
@@ -362,7 +353,7 @@ class Importer:
                     str(r["id"]), r["uscc"], esc(r["name"]), esc(r["legal_representative"]), esc(r["address"]),
                     esc(r["phone"]), r["division_id"], esc(r["business_scope"]), r["status"],
                     date_.isoformat() if date_ else "\\N", "t" if r["is_elderly_related"] else "f",
-                    esc(r["name_initials"]), esc(r["name_core"]), r["elderly_category"],
+                    esc(r["name_initials"]), esc(r["name_core"]), esc(r["core_initials"]), r["elderly_category"],
                     esc(r["reasons_json"]) if reasons else "[]",
                     esc(r["elderly_keywords"]), r["credit_status"], now, now,
                 )))
@@ -383,7 +374,7 @@ class Importer:
         params = [
             (r["id"], r["uscc"], r["name"], r["legal_representative"], r["address"], r["phone"], r["division_id"],
              r["business_scope"], r["status"], r["registration_date"], r["is_elderly_related"], r["name_initials"],
-             r["name_core"], r["elderly_category"], js(r["elderly_reasons"]), r["elderly_keywords"], r["credit_status"], now, now)
+             r["name_core"], r["core_initials"], r["elderly_category"], js(r["elderly_reasons"]), r["elderly_keywords"], r["credit_status"], now, now)
             for r in rows
         ]
         with connection.cursor() as cursor:
@@ -424,7 +415,7 @@ class Importer:
 
     def _update(self, entities: list[Entity]) -> None:
         columns = [*COMPARED, "is_elderly_related", "elderly_category", "elderly_reasons", "elderly_keywords",
-                   "name_initials", "name_core", "updated_at"]
+                   "name_initials", "name_core", "core_initials", "updated_at"]
         fields = [Entity._meta.get_field("division" if c == "division_id" else c) for c in columns]
         quote = connection.ops.quote_name
         sql = (
@@ -474,7 +465,7 @@ _EVENT_COLUMNS = ["id", "at", "actor_id", "subject_type", "subject_id", "action"
 
 _ENTITY_COLUMNS = ["id", "uscc", "name", "legal_representative", "address", "phone", "division_id",
                    "business_scope", "status", "registration_date", "is_elderly_related", "name_initials", "name_core",
-                   "elderly_category", "elderly_reasons", "elderly_keywords", "credit_status", "created_at",
+                   "core_initials", "elderly_category", "elderly_reasons", "elderly_keywords", "credit_status", "created_at",
                    "updated_at"]
 _COPY_ESCAPES = str.maketrans({"\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r"})
 

@@ -6,8 +6,8 @@ finds the candidates and says, for each, why it is one.
 
 Speed against a million entities: candidates come only from indexed look-ups (the USCC's unique index,
 exact names through the name index, *prefix ranges* of the core name through `name_core`'s index (the
-registered name without region words, branch, legal form or shop word, stored with each entity), pinyin-
-initials prefix ranges through `name_initials`' index, and the phone when that column is indexed);
+registered name without region words, branch, legal form or shop word, stored with each entity), prefix
+ranges of its pinyin initials through `core_initials`' index, and the phone when that column is indexed);
 rapidfuzz then ranks the few hundred rows found. Nothing scans the table. Prefix ranges (col >= p AND
 col < p') rather than LIKE, because a B-tree serves a range under any collation.
 
@@ -33,7 +33,7 @@ from functools import lru_cache
 
 from rapidfuzz import fuzz
 
-from silvershield.core.sql import instance_from_row, param_marks, pg_text_array
+from silvershield.core.sql import instance_from_row, param_marks
 from silvershield.entities.models import Entity
 
 # Legal forms, longest first: stripped from the end of a name to reach its core.
@@ -60,7 +60,6 @@ PROVINCE_PREFIXES = ("内蒙古自治区", "内蒙古", "赤峰市", "赤峰")
 # How many rows each look-up may return before ranking; enough for any real name, bounded for speed.
 PREFIX_LIMIT = 120
 INITIALS_LIMIT = 60
-SUBQUERY_LIMIT = 400  # rows a range look-up may return before scoping
 
 
 @dataclass
@@ -191,44 +190,20 @@ def _upper(prefix: str) -> str:
     return prefix[:-1] + chr(ord(prefix[-1]) + 1)
 
 
-def _range_part(column: str, prefixes: list[str], scope: str, limit: int) -> tuple[str, list]:
-    """Ids of rows whose `column` starts with any of `prefixes`, as B-tree ranges (col >= p AND col < p'),
-    which an index serves under any collation, unlike LIKE. The ranges run unscoped in a subquery so that
-    the planner uses the name index, not the division index the scope would tempt it with (a scan of a
-    whole county's entities); the scope is applied to the few rows found.
-
-    On PostgreSQL the ranges travel as two arrays joined laterally, so the statement's text — and its
-    plan — is the same for every name (planning dozens of OR-ed ranges cost more than running them)."""
-    from django.db import connection
-
-    prefixes = sorted({p for p in prefixes if p})
-    lows, highs = prefixes, [_upper(p) for p in prefixes]
-    if connection.vendor == "postgresql":
-        matching = (
-            "SELECT m.id FROM unnest(%s::text[], %s::text[]) AS r(lo, hi) CROSS JOIN LATERAL "
-            f"(SELECT id FROM entities_entity WHERE {column} >= r.lo AND {column} < r.hi LIMIT %s) AS m LIMIT %s"
-        )
-        params: list = [pg_text_array(lows), pg_text_array(highs), SUBQUERY_LIMIT, SUBQUERY_LIMIT]
-    else:
-        where = " OR ".join(f"({column} >= %s AND {column} < %s)" for _p in prefixes)
-        matching = f"SELECT id FROM entities_entity WHERE {where} LIMIT %s"
-        params = [v for pair in zip(lows, highs, strict=True) for v in pair] + [SUBQUERY_LIMIT]
-    return f"id IN ({matching}){scope} LIMIT {int(limit)}", params
-
-
-def _core_range_part(prefix: str, scope: str, scope_params: list) -> tuple[str, list]:
-    """Ids of entities whose core name starts with `prefix`, in the divisions of `scope`: one range of the
-    (name_core, division) index, the division checked in the index, so a trade name shared by hundreds of
-    entities in other counties costs no row reads."""
-    sql = f"name_core >= %s AND name_core < %s{scope} LIMIT {int(PREFIX_LIMIT)}"
+def _prefix_range(
+    prefix: str, scope: str, scope_params: list, *, column: str = "name_core", limit: int = PREFIX_LIMIT
+) -> tuple[str, list]:
+    """Ids of entities whose core name (or, with column="core_initials", its initials) starts with `prefix`,
+    in the divisions of `scope`: one range of the (column, division) index, the division checked in the
+    index, so a trade name shared by hundreds of entities in other counties costs no row reads."""
+    sql = f"{column} >= %s AND {column} < %s{scope} LIMIT {int(limit)}"
     return sql, [prefix, _upper(prefix), *scope_params]
 
 
-@lru_cache(maxsize=10_000)
 def _initials(text: str) -> str:
-    from silvershield.entities.services import pinyin_initials
+    from silvershield.entities.services import char_initials
 
-    return pinyin_initials(text)
+    return char_initials(text)
 
 
 def _is_subsequence(short: str, long: str) -> bool:
@@ -298,7 +273,7 @@ def find_entity_candidates(
     if len(core) >= 2:
         # Registered names whose own core starts with this one: "顺康" finds 赤峰市顺康健康科技有限公司
         # (core 顺康健康科技) whatever region words or brackets the registered name carries.
-        sql, more = _core_range_part(core, scope, scope_params)
+        sql, more = _prefix_range(core, scope, scope_params)
         parts.append(sql)
         params += more
     _fetch(found, parts, params, exact_kind=0 if exact else -1, uscc=uscc, variants=variants)
@@ -322,19 +297,14 @@ def find_entity_candidates(
     # homophones by pinyin initials ("舜康" typed for "顺康").
     if len(trade) >= 2 and trade != core and not any(c.score >= 90 for c in found.values()):
         before = set(found)
-        sql, more = _core_range_part(trade, scope, scope_params)
+        sql, more = _prefix_range(trade, scope, scope_params)
         _fetch(found, [sql], more)
         rank_new(before)
     initials = _initials(trade if len(trade) >= 2 else core) if len(core) >= 2 else ""
     if len(initials) >= 2 and not any(c.score >= 90 for c in found.values()):
         before = set(found)
-        sql, more = _range_part(
-            "name_initials",
-            [region + initials for region in {"", *(_initials(r) for r in region_prefixes())}],
-            scope,
-            INITIALS_LIMIT,
-        )
-        _fetch(found, [sql], [*more, *scope_params], initials_kind=0)
+        sql, more = _prefix_range(initials, scope, scope_params, column="core_initials", limit=INITIALS_LIMIT)
+        _fetch(found, [sql], more, initials_kind=0)
         rank_new(before)
 
     ranked = sorted(

@@ -181,6 +181,9 @@ class Entity(models.Model):
     # The name without region words, branch, legal form or shop word (entities.linking.core_name): party
     # names are looked up by its prefix — one index range instead of one per region word a name may start with.
     name_core = models.CharField(_("core name"), max_length=200, blank=True, default="")
+    # Its pinyin initials, character by character (entities.services.char_initials): homophones ("舜康" for
+    # "顺康") are looked up by their prefix, also one index range.
+    core_initials = models.CharField(_("core name initials"), max_length=100, blank=True, default="")
     # Measure 4 (entities.detection and entities.risk write these; derived, so not audited per change):
     elderly_category = models.CharField(_("category"), max_length=30, choices=ElderlyCategory.choices, blank=True)
     elderly_reasons = models.JSONField(_("matched reasons"), default=list, blank=True)
@@ -205,8 +208,8 @@ class Entity(models.Model):
             models.Index(fields=["division", "is_elderly_related", "name"], name="entity_division_idx"),
             models.Index(fields=["name"], name="entity_name_idx"),
             models.Index(fields=["phone"], name="entity_phone_idx"),
-            models.Index(fields=["name_initials"], name="entity_initials_idx"),
             models.Index(fields=["name_core", "division"], name="entity_core_idx"),
+            models.Index(fields=["core_initials", "division"], name="entity_core_initials_idx"),
             models.Index(fields=["elderly_category"], name="entity_category_idx"),
         ]
 
@@ -214,13 +217,16 @@ class Entity(models.Model):
         return self.name
 
     def save(self, *args, **kwargs):
-        # Bulk paths (the import, the demo seed) fill name_core themselves; every single save keeps it true.
+        # Bulk paths (the import, the demo seed) fill name_core and core_initials themselves; every single
+        # save keeps them true.
         from silvershield.entities.linking import core_name
+        from silvershield.entities.services import char_initials
 
         self.name_core = core_name(self.name)[:200]
+        self.core_initials = char_initials(self.name_core)
         update_fields = kwargs.get("update_fields")
-        if update_fields is not None and "name" in update_fields and "name_core" not in update_fields:
-            kwargs["update_fields"] = [*update_fields, "name_core"]
+        if update_fields is not None and "name" in update_fields:
+            kwargs["update_fields"] = list(dict.fromkeys([*update_fields, "name_core", "core_initials"]))
         super().save(*args, **kwargs)
 
 

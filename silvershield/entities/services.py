@@ -37,6 +37,24 @@ def pinyin_initials(name: str) -> str:
     return "".join(p[0] for p in lazy_pinyin(name, style=Style.FIRST_LETTER, errors="ignore") if p).lower()[:100]
 
 
+class _Initials(dict):
+    """Pinyin initial by character, looked up once (pypinyin per whole name is 0.2 ms: 200 s for 10^6)."""
+
+    def __missing__(self, ch: str) -> str:
+        letters = lazy_pinyin(ch, style=Style.FIRST_LETTER, errors="ignore")
+        initial = self[ch] = letters[0][:1].lower() if letters else ""
+        return initial
+
+
+_initials = _Initials()
+
+
+def char_initials(text: str) -> str:
+    """Pinyin initials character by character (no phrase readings): what the import stores for every name
+    and what entity linking compares core names by, so both sides agree."""
+    return "".join(map(_initials.__getitem__, text))[:100]
+
+
 def _clean(data: dict[str, Any], *, partial: bool) -> dict[str, Any]:
     out = dict(data)
     if not partial or "uscc" in out:

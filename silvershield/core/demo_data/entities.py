@@ -25,7 +25,7 @@ from silvershield.core.demo_data.places import COUNTY_BY_CODE, LEAD_WEIGHT_BY_DI
 from silvershield.core.identifiers import USCC_ALPHABET, uscc_check_character
 from silvershield.entities.linking import core_name
 from silvershield.entities.models import Entity, EntityStatus
-from silvershield.entities.services import pinyin_initials
+from silvershield.entities.services import char_initials, pinyin_initials
 
 CHAIN_BRAND = "康寿堂"
 _ELDERLY_BRANDS = (
@@ -317,7 +317,8 @@ class _Builder:
             registration_date=registered,
             is_elderly_related=elderly,
             name_initials=pinyin_initials(name),
-            name_core=core_name(name)[:200],
+            name_core=(core := core_name(name)[:200]),
+            core_initials=char_initials(core),
             created_at=created,
             updated_at=created,
         )

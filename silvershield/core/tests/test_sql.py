@@ -2,11 +2,9 @@
 
 from datetime import date
 
-import pytest
-from django.db import connection
 from django.db.models.signals import post_save, pre_save
 
-from silvershield.core.sql import insert_instance, pg_text_array
+from silvershield.core.sql import insert_instance
 from silvershield.leads.models import Lead
 
 
@@ -40,12 +38,3 @@ def test_insert_instance_writes_what_save_writes(personas, org):
         if field.attname not in skip:
             assert getattr(stored_raw, field.attname) == getattr(stored_orm, field.attname), field.name
     assert stored_raw.reporter_phone == "13804761234"  # encrypted field decrypts to what was written
-
-
-@pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL array literals")
-@pytest.mark.django_db
-def test_pg_text_array_round_trips_awkward_texts():
-    values = ['a"b', "c\\d", "顺康,{x}", " sp ", "NULL", "", "（赤峰）"]
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT %s::text[]", [pg_text_array(values)])
-        assert cursor.fetchone()[0] == values

@@ -177,3 +177,35 @@ def test_looser_lookups_only_when_no_name_matched_outright(registry):
         found = find_entity_candidates(name="顺康商贸")
     assert len(ctx.captured_queries) == 3  # the name, then its trade name, then the initials
     assert "拼音首字母相同" in _reasons(found, registry["shunkang_typo"])
+
+
+def test_homophones_are_found_by_the_initials_of_the_core_whatever_the_region_words(db):
+    # Region words in brackets or several of them used to hide a name from the initials look-up, which
+    # ranged over the whole name's initials after one region word.
+    bracketed = make("舜康（赤峰）商贸有限公司")
+    assert bracketed.core_initials == "sksm"
+    twice = make("赤峰市红山区顺亢健康管理有限公司")
+    assert twice.core_initials == "skjkgl"
+    found = find_entity_candidates(name="顺康养生馆")
+    assert "拼音首字母相同" in _reasons(found, bracketed)
+    assert "拼音首字母相同" in _reasons(found, twice)
+
+
+def test_the_migration_fills_core_initials_from_the_core_name(db):
+    import importlib
+
+    from django.apps import apps
+    from django.db import connection as conn
+
+    from silvershield.entities.models import Entity
+
+    entity = make("赤峰顺康健康科技有限公司")
+    Entity.objects.filter(pk=entity.pk).update(core_initials="")
+    migration = importlib.import_module("silvershield.entities.migrations.0009_core_initials")
+
+    class Editor:
+        connection = conn
+        quote_name = staticmethod(conn.ops.quote_name)
+
+    migration.fill_core_initials(apps, Editor())
+    assert Entity.objects.get(pk=entity.pk).core_initials == "skjkkj"

@@ -155,6 +155,7 @@ class Command(BaseCommand):
             for i in range(count):
                 batch.append(Entity(
                     id=base + i, uscc=synthetic_uscc(base + i), name=f"基准测试主体{i}", name_core=f"基准测试主体{i}",
+                    core_initials=f"jzcszt{i}",
                     legal_representative=f"经营者{i // 4 if i % 50 == 0 else i}", phone=f"1390000{i % 10000:04d}",
                     division_id=DIVISIONS[i % len(DIVISIONS)], is_elderly_related=True,
                     elderly_category=rng.choice(categories), credit_status="abnormal" if i % 97 == 0 else "",
