@@ -28,37 +28,63 @@ def instance_from_row(model: type[models.Model], values: dict[str, Any], *, db: 
     return model.from_db(db, [f.attname for f in fields], converted)
 
 
-_INSERTS: dict[tuple[type[models.Model], str], tuple[str, list[models.Field], bool]] = {}
+_INSERTS: dict[tuple[type[models.Model], str, str], tuple[str, list[models.Field], bool]] = {}
 
 
 def insert_instance(obj: models.Model, *, using: str = "default") -> models.Model:
     """INSERT a new instance as `obj.save()` would for a model without its own save logic: defaults and
     auto_now by each field's pre_save, values prepared by the fields, pre_save and post_save sent, the new
     primary key set. The statement text is built once per model rather than compiled on every call: for the
-    two rows every received lead writes (the lead and its audit event)."""
+    rows every received lead writes."""
     from django.db import connections
-    from django.db.models.signals import post_save, pre_save
+
+    connection = connections[using]
+    sql, params, returning = insert_statement(obj, using=using)
+    meta = obj._meta
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        pk = cursor.fetchone()[0] if returning else connection.ops.last_insert_id(cursor, meta.db_table, meta.pk.column)
+    return inserted(obj, pk, using=using)
+
+
+def insert_statement(
+    obj: models.Model, *, using: str = "default", select_from: str = ""
+) -> tuple[str, list[Any], bool]:
+    """The INSERT of a new instance (RETURNING its key where the database can) and its parameters, pre_save
+    sent; run it, then call `inserted` with the new key. `insert_instance` does both; a caller that runs
+    the statement inside a larger one (core.audit.create_with_event) does them itself. With `select_from`
+    the values are selected, typed, from that table or CTE: the row is written only if it has a row."""
+    from django.db import connections
+    from django.db.models.signals import pre_save
 
     model = type(obj)
     meta = model._meta
     connection = connections[using]
-    cached = _INSERTS.get((model, connection.vendor))
+    cached = _INSERTS.get((model, connection.vendor, select_from))
     if cached is None:
         quote = connection.ops.quote_name
         fields = [f for f in meta.concrete_fields if f is not meta.auto_field]
         returning = bool(connection.features.can_return_columns_from_insert)
-        sql = (
-            f"INSERT INTO {quote(meta.db_table)} ({', '.join(quote(f.column) for f in fields)}) "
-            f"VALUES ({param_marks(fields)})" + (f" RETURNING {quote(meta.pk.column)}" if returning else "")
+        values = (
+            f"SELECT {', '.join(f'CAST(%s AS {f.db_type(connection)})' for f in fields)} FROM {select_from}"
+            if select_from
+            else f"VALUES ({param_marks(fields)})"
         )
-        cached = _INSERTS[(model, connection.vendor)] = (sql, fields, returning)
+        sql = (
+            f"INSERT INTO {quote(meta.db_table)} ({', '.join(quote(f.column) for f in fields)}) {values}"
+            + (f" RETURNING {quote(meta.pk.column)}" if returning else "")
+        )
+        cached = _INSERTS[(model, connection.vendor, select_from)] = (sql, fields, returning)
     sql, fields, returning = cached
     pre_save.send(sender=model, instance=obj, raw=False, using=using, update_fields=None)
-    params = [f.get_db_prep_save(f.pre_save(obj, True), connection) for f in fields]
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params)
-        pk = cursor.fetchone()[0] if returning else connection.ops.last_insert_id(cursor, meta.db_table, meta.pk.column)
-    setattr(obj, meta.pk.attname, pk)
+    return sql, [f.get_db_prep_save(f.pre_save(obj, True), connection) for f in fields], returning
+
+
+def inserted(obj: models.Model, pk: Any, *, using: str = "default") -> models.Model:
+    """Mark `obj` as stored under `pk` and send post_save, as `save()` does after an INSERT."""
+    from django.db.models.signals import post_save
+
+    setattr(obj, obj._meta.pk.attname, pk)
     obj._state.adding, obj._state.db = False, using
-    post_save.send(sender=model, instance=obj, created=True, update_fields=None, raw=False, using=using)
+    post_save.send(sender=type(obj), instance=obj, created=True, update_fields=None, raw=False, using=using)
     return obj

@@ -12,12 +12,11 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 
-from silvershield.core.audit import diff_fields, record_event, snapshot
+from silvershield.core.audit import create_with_event, diff_fields, record_event, snapshot
 from silvershield.core.errors import InvalidInput, PermissionDenied
 from silvershield.core.identifiers import InvalidIdentifier, validate_id_number, validate_phone
 from silvershield.core.models import AuditEvent, Division, OrgUnit, User
 from silvershield.core.queries import division_by_code, reachable_division_codes
-from silvershield.core.sql import insert_instance
 from silvershield.leads.models import Channel, FraudCategory, Lead, LeadState, ProductDomain
 from silvershield.leads.permissions import can_edit_lead
 
@@ -131,17 +130,14 @@ def create_lead(*, actor: User | None, bureau: OrgUnit | None = None, **fields: 
     division_value = data.pop("division", None)
     division = division_value if isinstance(division_value, Division) else _division_for(actor, division_value)
     complete_lead_fields(data)
-    with transaction.atomic():
-        lead = insert_instance(Lead(bureau=bureau, division=division, created_by=actor, **data))
-        record_event(
-            subject=lead, actor=actor, action=AuditEvent.Action.CREATE, to_state=LeadState.RECEIVED,
-            changes={
-                k: (None, "***" if k in _SECRET_FIELDS else v)
-                for k, v in data.items()
-                if v not in ("", None) and k not in _DERIVED_FIELDS - {"category_confidence"}
-            },
-        )
-    return lead
+    return create_with_event(
+        Lead(bureau=bureau, division=division, created_by=actor, **data), actor=actor, to_state=LeadState.RECEIVED,
+        changes={
+            k: (None, "***" if k in _SECRET_FIELDS else v)
+            for k, v in data.items()
+            if v not in ("", None) and k not in _DERIVED_FIELDS - {"category_confidence"}
+        },
+    )
 
 
 def update_lead(*, lead: Lead, actor: User, **fields: Any) -> Lead:
