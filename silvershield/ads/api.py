@@ -11,13 +11,13 @@ from datetime import datetime
 from typing import Any
 
 from django.http import HttpRequest
-from ninja import Field, Router, Schema, Status
+from ninja import Field, Router, Status
 
 from silvershield.ads.ingest import canonical_header, clean_record
 from silvershield.ads.permissions import can_review_ads
 from silvershield.ads.queries import get_ad_for_user, get_finding_for_user
 from silvershield.ads.services import ingest_ads, review_finding
-from silvershield.core.api import BodyIn, error_responses
+from silvershield.core.api import BodyIn, error_responses, OutSchema
 from silvershield.core.errors import PermissionDenied
 from silvershield.core.models import User
 
@@ -45,13 +45,13 @@ class IngestIn(BodyIn):
     skip_bad: bool = Field(False, description="跳过有误的条目、导入其余；默认有一条有误即全部不导入")
 
 
-class RowErrorOut(Schema):
+class RowErrorOut(OutSchema):
     row: int
     field: str
     message: str
 
 
-class IngestOut(Schema):
+class IngestOut(OutSchema):
     batch_id: int
     rows: int
     created: int
@@ -61,7 +61,7 @@ class IngestOut(Schema):
     errors: list[RowErrorOut]
 
 
-class FindingOut(Schema):
+class FindingOut(OutSchema):
     id: int
     article: str
     span: list[int]
@@ -72,7 +72,7 @@ class FindingOut(Schema):
     review_note: str
 
 
-class AdOut(Schema):
+class AdOut(OutSchema):
     id: int
     medium: str
     outlet: str

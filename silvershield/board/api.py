@@ -12,7 +12,7 @@ from enum import Enum, StrEnum
 from typing import Any
 
 from django.http import HttpRequest, QueryDict
-from ninja import Field, Path, Query, Router, Schema, Status
+from ninja import Field, Path, Query, Router, Status
 
 from silvershield.board.checklist import (
     checklist_for_case,
@@ -38,15 +38,16 @@ from silvershield.cases.models import Case
 from silvershield.cases.queries import get_case_for_user
 from silvershield.cases.workflow import run_case_transition
 from silvershield.core.api import (
-    DEFAULT_PAGE_SIZE,
-    MAX_ID,
-    MAX_PAGE_SIZE,
     BodyIn,
-    ErrorOut,
-    Id,
-    QueryIn,
+    DEFAULT_PAGE_SIZE,
     error_body,
     error_responses,
+    ErrorOut,
+    Id,
+    MAX_ID,
+    MAX_PAGE_SIZE,
+    OutSchema,
+    QueryIn,
 )
 from silvershield.core.errors import InvalidInput, PermissionDenied, TransitionNotAllowed
 from silvershield.core.models import User
@@ -99,21 +100,21 @@ class StrikeOffIn(BodyIn):
 # --- outputs -----------------------------------------------------------------------------------------
 
 
-class ColourCountsOut(Schema):
+class ColourCountsOut(OutSchema):
     red: int
     yellow: int
     green: int
     grey: int
 
 
-class ColumnOut(Schema):
+class ColumnOut(OutSchema):
     key: str
     label: str
     total: int
     colours: ColourCountsOut
 
 
-class BoardOut(Schema):
+class BoardOut(OutSchema):
     today: date
     warning_days: int = Field(description="剩余工作日不多于此数时为黄色")
     total: int
@@ -122,7 +123,7 @@ class BoardOut(Schema):
     columns: list[ColumnOut]
 
 
-class CardOut(Schema):
+class CardOut(OutSchema):
     kind: str = Field(description="lead 或 case")
     id: int
     number: str
@@ -139,20 +140,20 @@ class CardOut(Schema):
     due_text: str
 
 
-class ColumnItemsOut(Schema):
+class ColumnItemsOut(OutSchema):
     column: str
     items: list[CardOut]
     next_offset: int | None = Field(description="下一页的 offset；没有下一页时为 null")
 
 
-class MapDivisionOut(Schema):
+class MapDivisionOut(OutSchema):
     code: str
     name: str
     value: int | None = Field(description="不在辖区内的区划为 null")
     reachable: bool
 
 
-class MapOut(Schema):
+class MapOut(OutSchema):
     measure: str
     label: str
     today: date
@@ -161,7 +162,7 @@ class MapOut(Schema):
     divisions: list[MapDivisionOut]
 
 
-class CheckItemOut(Schema):
+class CheckItemOut(OutSchema):
     code: str
     label: str
     applies: bool
@@ -170,7 +171,7 @@ class CheckItemOut(Schema):
     detail: str
 
 
-class ChecklistOut(Schema):
+class ChecklistOut(OutSchema):
     kind: str
     id: int
     number: str | None

@@ -11,33 +11,34 @@ from typing import Any
 
 from django.db.models import Q, QuerySet
 from django.http import HttpRequest
-from ninja import Field, Path, Query, Router, Schema
+from ninja import Field, Path, Query, Router
 
 from silvershield.cases.models import Case, CaseState
 from silvershield.cases.queries import cases_visible_to, get_case_for_user
 from silvershield.cases.workflow import CASE_TRANSITIONS, available_case_transitions, run_case_transition
 from silvershield.core.api import (
-    DEFAULT_PAGE_SIZE,
-    MAX_ID,
-    MAX_PAGE_SIZE,
     BodyIn,
-    DivisionRef,
-    EventOut,
-    Id,
-    IsoDate,
-    NumberedRef,
-    PersonRef,
-    QueryIn,
-    TransitionOut,
-    UnitRef,
     decode_cursor,
+    DEFAULT_PAGE_SIZE,
     division_ref,
+    DivisionRef,
     encode_cursor,
     error_responses,
     event_refs,
+    EventOut,
+    Id,
+    IsoDate,
+    MAX_ID,
+    MAX_PAGE_SIZE,
+    NumberedRef,
+    OutSchema,
     person_ref,
+    PersonRef,
+    QueryIn,
     transition_refs,
+    TransitionOut,
     unit_ref,
+    UnitRef,
 )
 from silvershield.core.models import User
 from silvershield.leads.models import FraudCategory
@@ -75,7 +76,7 @@ class CaseTransitionIn(BodyIn):
     execution_note: str | None = Field(None, max_length=5000, description="execute：执行情况")
 
 
-class CaseListItemOut(Schema):
+class CaseListItemOut(OutSchema):
     id: int
     number: str
     version: int
@@ -108,7 +109,7 @@ class CaseOut(CaseListItemOut):
     available_transitions: list[TransitionOut]
 
 
-class CasePageOut(Schema):
+class CasePageOut(OutSchema):
     items: list[CaseListItemOut]
     next: str | None
 

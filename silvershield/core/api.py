@@ -17,7 +17,7 @@ from ninja import Field, NinjaAPI, Router, Schema, Status
 from ninja.errors import HttpError
 from ninja.errors import ValidationError as NinjaValidationError
 from ninja.renderers import JSONRenderer
-from pydantic import BeforeValidator, ConfigDict, field_validator
+from pydantic import BaseModel, BeforeValidator, ConfigDict, field_validator
 
 from silvershield.core.api_auth import BearerTokenAuth, issue_token, revoke_token, user_for_credentials
 from silvershield.core.audit import events_for
@@ -33,10 +33,22 @@ DEFAULT_PAGE_SIZE = 50
 MAX_PAGE_SIZE = 200
 
 
+# --- the base of every answer ------------------------------------------------------------------------
+
+
+class OutSchema(BaseModel):
+    """The base of every answer's schema. Endpoints build their answers as plain dicts (unit_ref,
+    lead_detail, …), which pydantic validates as they are; ninja's Schema would wrap each nested object to
+    read it attribute by attribute as from a Django model, which cost a quarter of a received lead's answer.
+    Attributes are still read from plain objects (from_attributes)."""
+
+    model_config = ConfigDict(from_attributes=True)
+
+
 # --- the error shape ---------------------------------------------------------------------------------
 
 
-class ErrorOut(Schema):
+class ErrorOut(OutSchema):
     code: str = Field(description="稳定的错误代码，供程序判断")
     message: str = Field(description="中文说明")
     field: str | None = Field(None, description="出错的输入项名称；与具体输入项无关时为 null")
@@ -224,28 +236,28 @@ class BodyIn(QueryIn):
 # --- references to other records ---------------------------------------------------------------------
 
 
-class UnitRef(Schema):
+class UnitRef(OutSchema):
     id: int
     code: str
     name: str
 
 
-class DivisionRef(Schema):
+class DivisionRef(OutSchema):
     code: str
     name: str
 
 
-class PersonRef(Schema):
+class PersonRef(OutSchema):
     id: int
     name: str
 
 
-class NumberedRef(Schema):
+class NumberedRef(OutSchema):
     id: int
     number: str | None
 
 
-class TransitionOut(Schema):
+class TransitionOut(OutSchema):
     name: str
     label: str
     fields: list[str] = Field(description="该操作需要提交的参数")
@@ -313,7 +325,7 @@ def decode_cursor(cursor: str | None, *, kind: type) -> tuple[Any, int] | None:
 # --- the event timeline ------------------------------------------------------------------------------
 
 
-class EventOut(Schema):
+class EventOut(OutSchema):
     id: int
     at: datetime
     actor: PersonRef | None
@@ -357,7 +369,7 @@ class TokenIn(BodyIn):
     name: str = Field("", max_length=100, description="令牌用途说明，例如“12315 批量导入脚本”")
 
 
-class TokenOut(Schema):
+class TokenOut(OutSchema):
     token: str = Field(description="访问令牌，仅此一次显示；请求时放在 Authorization: Bearer 之后")
     token_type: str = "Bearer"
     prefix: str
@@ -365,12 +377,12 @@ class TokenOut(Schema):
     created_at: datetime
 
 
-class RevokedOut(Schema):
+class RevokedOut(OutSchema):
     prefix: str
     revoked_at: datetime
 
 
-class MeOut(Schema):
+class MeOut(OutSchema):
     id: int
     username: str
     full_name: str

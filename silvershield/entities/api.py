@@ -11,21 +11,22 @@ from typing import Annotated, Any
 
 from django.db.models import Q
 from django.http import HttpRequest
-from ninja import Field, Path, Query, Router, Schema, Status
+from ninja import Field, Path, Query, Router, Status
 
 from silvershield.core.api import (
-    DEFAULT_PAGE_SIZE,
-    MAX_ID,
-    MAX_PAGE_SIZE,
     BodyIn,
-    DivisionRef,
-    Id,
-    IsoDate,
-    QueryIn,
     decode_cursor,
+    DEFAULT_PAGE_SIZE,
     division_ref,
+    DivisionRef,
     encode_cursor,
     error_responses,
+    Id,
+    IsoDate,
+    MAX_ID,
+    MAX_PAGE_SIZE,
+    OutSchema,
+    QueryIn,
     text_or_blank,
 )
 from silvershield.core.errors import InvalidInput, PermissionDenied
@@ -80,7 +81,7 @@ class EntityUpdateIn(_EntityFields):
     division: str | None = Field(None, max_length=6)
 
 
-class EntityOut(Schema):
+class EntityOut(OutSchema):
     id: int
     uscc: str
     name: str
@@ -102,7 +103,7 @@ class EntityOut(Schema):
     updated_at: datetime
 
 
-class EntityPageOut(Schema):
+class EntityPageOut(OutSchema):
     items: list[EntityOut]
     next: str | None
 
@@ -203,7 +204,7 @@ def correct_entity(
     return entity_out(get_entity_for_user(user, entity_id))
 
 
-class GateAlertOut(Schema):
+class GateAlertOut(OutSchema):
     id: int
     kind: str
     state: str
@@ -260,13 +261,13 @@ class InspectionIn(BodyIn):
     rectify_by: IsoDate | None = Field(None, description="整改期限")
 
 
-class InspectedEntityOut(Schema):
+class InspectedEntityOut(OutSchema):
     id: int
     uscc: str
     name: str
 
 
-class InspectionOut(Schema):
+class InspectionOut(OutSchema):
     id: int
     entity: InspectedEntityOut
     division: DivisionRef
@@ -279,7 +280,7 @@ class InspectionOut(Schema):
     created_at: datetime
 
 
-class InspectionPageOut(Schema):
+class InspectionPageOut(OutSchema):
     items: list[InspectionOut]
     next: str | None
 

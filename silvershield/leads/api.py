@@ -11,31 +11,32 @@ from enum import Enum
 from typing import Any
 
 from django.http import HttpRequest
-from ninja import Field, Path, Query, Router, Schema, Status
+from ninja import Field, Path, Query, Router, Status
 
 from silvershield.core.api import (
-    DEFAULT_PAGE_SIZE,
-    MAX_ID,
-    MAX_PAGE_SIZE,
     BodyIn,
-    DivisionRef,
-    EventOut,
-    Id,
-    IsoDate,
-    NumberedRef,
-    PersonRef,
-    QueryIn,
-    TransitionOut,
-    UnitRef,
     decode_cursor,
+    DEFAULT_PAGE_SIZE,
     division_ref,
+    DivisionRef,
     encode_cursor,
     error_responses,
     event_refs,
+    EventOut,
+    Id,
+    IsoDate,
+    MAX_ID,
+    MAX_PAGE_SIZE,
+    NumberedRef,
+    OutSchema,
     person_ref,
+    PersonRef,
+    QueryIn,
     text_or_blank,
     transition_refs,
+    TransitionOut,
     unit_ref,
+    UnitRef,
 )
 from silvershield.core.errors import InvalidInput, PermissionDenied
 from silvershield.core.models import Role, User
@@ -142,13 +143,13 @@ class LeadTransitionIn(BodyIn):
 # --- outputs -----------------------------------------------------------------------------------------
 
 
-class EntityRef(Schema):
+class EntityRef(OutSchema):
     id: int
     uscc: str
     name: str
 
 
-class LeadListItemOut(Schema):
+class LeadListItemOut(OutSchema):
     id: int
     number: str | None
     version: int
@@ -190,7 +191,7 @@ class LeadOut(LeadListItemOut):
     available_transitions: list[TransitionOut]
 
 
-class DuplicateOut(Schema):
+class DuplicateOut(OutSchema):
     id: int
     number: str | None
     received_date: date
@@ -199,7 +200,7 @@ class DuplicateOut(Schema):
     reasons: list[str]
 
 
-class EntityCandidateOut(Schema):
+class EntityCandidateOut(OutSchema):
     id: int
     uscc: str
     name: str
@@ -213,7 +214,7 @@ class LeadReceivedOut(LeadOut):
     entity_candidates: list[EntityCandidateOut] = Field(description="当事人可能对应的市场主体，按可能性排序，附理由")
 
 
-class LeadPageOut(Schema):
+class LeadPageOut(OutSchema):
     items: list[LeadListItemOut]
     next: str | None = Field(description="下一页的 after 游标；没有下一页时为 null")
 
@@ -368,7 +369,7 @@ def registration_checks(lead: Lead, user: User, *, new: bool = False) -> dict[st
     }
 
 
-class RegistrationChecksOut(Schema):
+class RegistrationChecksOut(OutSchema):
     category_confidence: float | None
     duplicates: list[DuplicateOut]
     entity_candidates: list[EntityCandidateOut]

@@ -11,25 +11,26 @@ from typing import Any
 
 from django.db.models import Count, Q
 from django.http import HttpRequest
-from ninja import Field, Path, Query, Router, Schema, Status
+from ninja import Field, Path, Query, Router, Status
 
 from silvershield.core.api import (
-    DEFAULT_PAGE_SIZE,
-    MAX_ID,
-    MAX_PAGE_SIZE,
     BodyIn,
-    DivisionRef,
-    Id,
-    NumberedRef,
-    PersonRef,
-    QueryIn,
-    UnitRef,
     decode_cursor,
+    DEFAULT_PAGE_SIZE,
     division_ref,
+    DivisionRef,
     encode_cursor,
     error_responses,
+    Id,
+    MAX_ID,
+    MAX_PAGE_SIZE,
+    NumberedRef,
+    OutSchema,
     person_ref,
+    PersonRef,
+    QueryIn,
     unit_ref,
+    UnitRef,
 )
 from silvershield.core.errors import InvalidInput
 from silvershield.core.models import OrgUnit, User
@@ -78,7 +79,7 @@ class CarryOutIn(BodyIn):
 # --- outputs -----------------------------------------------------------------------------------------
 
 
-class MeetingListItemOut(Schema):
+class MeetingListItemOut(OutSchema):
     id: int
     bureau: UnitRef
     held_on: date
@@ -90,12 +91,12 @@ class MeetingListItemOut(Schema):
     carried_out_at: datetime | None
 
 
-class MeetingPageOut(Schema):
+class MeetingPageOut(OutSchema):
     items: list[MeetingListItemOut]
     next: str | None = Field(description="下一页的 after 游标；没有下一页时为 null")
 
 
-class AgendaLeadOut(Schema):
+class AgendaLeadOut(OutSchema):
     id: int
     number: str | None
     party_name: str
@@ -106,13 +107,13 @@ class AgendaLeadOut(Schema):
     state: str
 
 
-class OfficerOptionOut(Schema):
+class OfficerOptionOut(OutSchema):
     id: int
     name: str
     reasons: list[str]
 
 
-class RecommendationOut(Schema):
+class RecommendationOut(OutSchema):
     unit: UnitRef | None
     priority: str
     reasons: list[str]
@@ -121,7 +122,7 @@ class RecommendationOut(Schema):
     excluded: list[str]
 
 
-class AgendaItemOut(Schema):
+class AgendaItemOut(OutSchema):
     lead: AgendaLeadOut
     group: str
     group_label: str
@@ -130,7 +131,7 @@ class AgendaItemOut(Schema):
     decision_id: int | None
 
 
-class DecisionOut(Schema):
+class DecisionOut(OutSchema):
     id: int
     lead: NumberedRef
     meeting_id: int | None
