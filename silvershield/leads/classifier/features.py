@@ -64,15 +64,19 @@ def extract_features(*, text: str) -> dict[str, float]:
     Names: "c2:以房" for a character bigram, "c3:以房养" for a trigram, "cue:house" for a cue group.
     Binary presence (not counts) because lead summaries are short and repetition is style, not evidence.
     """
-    norm = normalize_text(text=text)
-    names: set[str] = set()
-    for n in (2, 3):
-        for i in range(len(norm) - n + 1):
-            names.add(f"c{n}:{norm[i : i + n]}")
-    for group, phrases in CUE_GROUPS.items():
-        if any(phrase in norm for phrase in phrases):
-            names.add(f"cue:{group}")
+    names = {name if name.startswith("cue:") else f"c{len(name)}:{name}" for name in plain_features(text=text)}
     if not names:
         return {}
     value = 1.0 / math.sqrt(len(names))
     return {name: value for name in names}
+
+
+def plain_features(*, text: str) -> set[str]:
+    """The same features without their prefixes: the bigrams and trigrams themselves and the cue names
+    "cue:<group>" (no n-gram has four characters, so none can be taken for another). What
+    `LeadClassifier.predict` looks up, every feature having the same value 1/√n."""
+    norm = normalize_text(text=text)
+    names = {norm[i : i + 2] for i in range(len(norm) - 1)}
+    names.update(norm[i : i + 3] for i in range(len(norm) - 2))
+    names.update(f"cue:{group}" for group, phrases in CUE_GROUPS.items() if any(p in norm for p in phrases))
+    return names

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import math
+import time
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -17,7 +18,7 @@ from typing import Any
 
 from django.conf import settings
 
-from silvershield.leads.classifier.features import extract_features
+from silvershield.leads.classifier.features import plain_features
 from silvershield.leads.models import FraudCategory, ProductDomain
 
 # The names the classify command writes, exactly as the issue states them (养老诈骗六类 + 非养老诈骗).
@@ -87,6 +88,7 @@ class SoftmaxHead:
         k = max(range(len(probs)), key=probs.__getitem__)
         return self.labels[k], probs[k]
 
+
     def to_json(self) -> dict[str, Any]:
         return {
             "labels": self.labels,
@@ -104,6 +106,15 @@ class SoftmaxHead:
         return cls(labels=labels, bias=[float(b) for b in data["bias"]], weights=weights)
 
 
+def _softmax_best(head: SoftmaxHead, weighted: list[float]) -> tuple[str, float]:
+    """The best label of `head` and its probability, given each label's weighted feature sum."""
+    scores = [b + s for b, s in zip(head.bias, weighted, strict=True)]
+    top = max(scores)
+    exps = [math.exp(s - top) for s in scores]
+    k = max(range(len(exps)), key=exps.__getitem__)
+    return head.labels[k], exps[k] / sum(exps)
+
+
 @dataclass
 class LeadClassifier:
     """Both heads plus a record of how they were trained (kept in the weights file for provenance)."""
@@ -112,10 +123,30 @@ class LeadClassifier:
     product_domain: SoftmaxHead
     trained: dict[str, Any]
 
+    def __post_init__(self) -> None:
+        # For predict: per feature (by its plain name, features.plain_features) both heads' weights in one
+        # row, so a text costs one look-up per feature and one column sum, not a loop per weight.
+        width_c, width_d = len(self.category.labels), len(self.product_domain.labels)
+        joint: dict[str, tuple[float, ...]] = {}
+        for name in self.category.weights.keys() | self.product_domain.weights.keys():
+            plain = name if name.startswith("cue:") else name.split(":", 1)[1]
+            joint[plain] = (
+                *(self.category.weights.get(name) or [0.0] * width_c),
+                *(self.product_domain.weights.get(name) or [0.0] * width_d),
+            )
+        self._joint = joint
+        self._width = width_c + width_d
+
     def predict(self, *, text: str) -> Prediction:
-        features = extract_features(text=text)
-        category, category_confidence = self.category.best(features=features)
-        domain, domain_confidence = self.product_domain.best(features=features)
+        """Both heads' answers: the same as `SoftmaxHead.best` over `extract_features` (every feature has the
+        value 1/√n, so each label's score is its bias plus 1/√n times the sum of its weights)."""
+        names = plain_features(text=text)
+        rows = [row for row in map(self._joint.get, names) if row is not None]
+        width_c = len(self.category.labels)
+        sums = [sum(column) for column in zip(*rows, strict=True)] if rows else [0.0] * self._width
+        value = 1.0 / math.sqrt(len(names)) if names else 0.0
+        category, category_confidence = _softmax_best(self.category, [v * value for v in sums[:width_c]])
+        domain, domain_confidence = _softmax_best(self.product_domain, [v * value for v in sums[width_c:]])
         return Prediction(
             category=category,
             category_confidence=category_confidence,
@@ -163,6 +194,7 @@ def save_classifier(*, classifier: LeadClassifier, path: Path) -> None:
     )
     tmp.replace(path)
     _load_from.cache_clear()
+    _looked_at.clear()
 
 
 @lru_cache(maxsize=4)
@@ -170,12 +202,21 @@ def _load_from(path: str, mtime: float) -> LeadClassifier:
     return LeadClassifier.from_json(json.loads(Path(path).read_text("utf-8")))
 
 
+# When each weights file was last looked at (monotonic clock) and its modification time then.
+_looked_at: dict[str, tuple[float, float]] = {}
+
+
 def load_classifier(path: Path | None = None) -> LeadClassifier:
-    """The classifier from `path` (default: `weights_path()`), read once, reloaded when the file changes."""
+    """The classifier from `path` (default: `weights_path()`), read once, reloaded when the file changes
+    (the file is looked at once a second at most: every received lead is classified)."""
     target = path or weights_path()
-    if not target.exists():
-        raise FileNotFoundError(f"classifier weights not found at {target}; run `silvershield leads train`")
-    return _load_from(str(target), target.stat().st_mtime)
+    key, now = str(target), time.monotonic()
+    seen = _looked_at.get(key)
+    if seen is None or now - seen[0] > 1.0:
+        if not target.exists():
+            raise FileNotFoundError(f"classifier weights not found at {target}; run `silvershield leads train`")
+        seen = _looked_at[key] = (now, target.stat().st_mtime)
+    return _load_from(key, seen[1])
 
 
 def classify_text(*, text: str) -> Prediction:

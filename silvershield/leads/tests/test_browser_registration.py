@@ -88,8 +88,8 @@ def test_word_form_downloads_and_reads_back(browsing, desk):
     survivor = desk["survivor"]
     page = browsing.sign_in("hs_legal", PASSWORD)
     page.goto(f"/leads/{survivor.pk}/")
-    page.locator(f"#entity-candidates [data-entity='{desk['shop'].pk}'] button").click()
-    page.wait_for_load_state()
+    with page.expect_navigation():  # the link is saved by a form post; wait for its answer, not the old page
+        page.locator(f"#entity-candidates [data-entity='{desk['shop'].pk}'] button").click()
     page.goto(f"/leads/{survivor.pk}/form/")
     assert "案件来源登记表" in page.locator("#registration-form").inner_text()
     keep(browsing.shoot(page, "printable-form"))

@@ -226,3 +226,20 @@ def test_features_are_readable_names_with_unit_length():
 def test_texts_with_no_known_feature_still_get_a_valid_answer(text):
     prediction = load_classifier(DEFAULT_WEIGHTS_PATH).predict(text=text)
     assert prediction.category in FraudCategory.values and 0 < prediction.category_confidence <= 1
+
+
+def test_predict_agrees_with_each_head_over_the_full_feature_vector():
+    # predict sums both heads' weights per feature in one pass; SoftmaxHead.best is the plain definition.
+    from silvershield.leads.benchmark_intake import _texts
+    from silvershield.leads.classifier.features import extract_features
+    from silvershield.leads.classifier.model import load_classifier
+
+    classifier = load_classifier()
+    for text in [*_texts()[:300], "", "。", "ab", "以房养老"]:
+        features = extract_features(text=text)
+        got = classifier.predict(text=text)
+        category, confidence = classifier.category.best(features=features)
+        domain, domain_confidence = classifier.product_domain.best(features=features)
+        assert (got.category, got.product_domain) == (category, domain), text
+        assert abs(got.category_confidence - confidence) < 1e-9
+        assert abs(got.product_domain_confidence - domain_confidence) < 1e-9
