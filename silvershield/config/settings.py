@@ -105,6 +105,15 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     }
     DATA_DIR.mkdir(parents=True, exist_ok=True)
 
+# PostgreSQL: the few statements every received lead runs are prepared once per connection
+# (core.sql.prepared_cursor); everything else is bound on the client, as Django does by default. A
+# connection pooler in transaction mode must then keep prepared statements (PgBouncer 1.21 and newer,
+# max_prepared_statements), or set PREPARED_STATEMENTS=false.
+PREPARED_STATEMENTS = env_bool("PREPARED_STATEMENTS", True)
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql" and PREPARED_STATEMENTS:
+    # Django leaves psycopg's preparing off; only cursors that ask (prepare=True) prepare anything.
+    DATABASES["default"].setdefault("OPTIONS", {}).setdefault("prepare_threshold", 2**31 - 1)
+
 # The cache holds rate-limit and sign-in-failure counters, so every worker process must see the same
 # one: Redis in production (REDIS_URL), else a file cache in the data folder (one machine).
 # CACHE_BACKEND=locmem keeps it in the process (the test settings use that).

@@ -13,7 +13,7 @@ from typing import Any
 from django.db import connection, models, transaction
 
 from silvershield.core.models import AuditChainHead, AuditEvent, User
-from silvershield.core.sql import insert_instance, insert_statement, inserted
+from silvershield.core.sql import insert_instance, insert_statement, inserted, prepared_cursor
 
 
 def _plain(value: Any) -> Any:
@@ -100,7 +100,7 @@ def create_with_event(
         f"UPDATE {_HEAD} AS h SET hash = event.hash FROM event WHERE h.id = 1 "
         "RETURNING event.subject_id, event.id, event.previous_hash, event.hash"
     )
-    with connection.cursor() as cursor:
+    with prepared_cursor() as cursor:
         cursor.execute(statement, [*row_params, *event_params, before_id, after_id])
         row = cursor.fetchone()
         if row is None:  # no chain head yet: nothing was written

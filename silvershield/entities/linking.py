@@ -33,7 +33,7 @@ from functools import lru_cache
 
 from rapidfuzz import fuzz
 
-from silvershield.core.sql import instance_from_row, param_marks
+from silvershield.core.sql import instance_from_row, param_marks, prepared_cursor
 from silvershield.entities.models import Entity
 
 # Legal forms, longest first: stripped from the end of a name to reach its core.
@@ -340,14 +340,12 @@ def _fetch(
     to `found`, with the reasons the exact look-up (part `exact_kind`) and the initials (`initials_kind`) give."""
     if not parts:
         return
-    from django.db import connection
-
     columns = ["id", "uscc", "name", "address", "phone", "division_id", "name_initials", *_shop_name_fields()]
     select = f"SELECT {', '.join(columns)}, {{kind}} AS kind FROM entities_entity WHERE "
     statement = " UNION ALL ".join(
         f"SELECT * FROM ({select.format(kind=i)}{part}) AS part{i}" for i, part in enumerate(parts)
     )
-    with connection.cursor() as cursor:
+    with prepared_cursor() as cursor:
         cursor.execute(statement, params)
         rows = cursor.fetchall()
     for *values, kind in rows:

@@ -13,7 +13,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
-from django.db import IntegrityError, connection, transaction
+from django.db import IntegrityError, transaction
 from django.db.models import Q
 from rapidfuzz import fuzz, process
 
@@ -21,7 +21,7 @@ from silvershield.core.audit import record_event
 from silvershield.core.errors import InvalidInput, PermissionDenied
 from silvershield.core.memo import memo_for
 from silvershield.core.models import AuditEvent, User
-from silvershield.core.sql import instance_from_row, param_marks
+from silvershield.core.sql import instance_from_row, param_marks, prepared_cursor
 from silvershield.leads.models import DuplicateDismissal, DuplicateRule, Lead, LeadState
 
 REASON_PHONE = "举报人电话相同"
@@ -108,7 +108,7 @@ def find_duplicates(
         params += [*common_params, rule.scan_limit]
     rows = []
     if parts:
-        with connection.cursor() as cursor:
+        with prepared_cursor() as cursor:
             cursor.execute(" UNION ALL ".join(parts), params)
             rows = cursor.fetchall()
 
@@ -145,7 +145,7 @@ def find_duplicates(
     ranked = sorted(found.items(), key=lambda item: (-item[1].score, -item[0]))[:limit]
     missing = [pk for pk, _m in ranked if pk not in shown]
     if missing:  # found by text alone: the scan read only their summaries
-        with connection.cursor() as cursor:
+        with prepared_cursor() as cursor:
             cursor.execute(f"SELECT id, {_SHOWN} FROM leads_lead WHERE id IN ({param_marks(missing)})", missing)
             shown.update((pk, values) for pk, *values in cursor.fetchall())
     result = []

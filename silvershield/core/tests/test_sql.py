@@ -2,6 +2,8 @@
 
 from datetime import date
 
+import pytest
+from django.db import connection
 from django.db.models.signals import post_save, pre_save
 
 from silvershield.core.sql import insert_instance
@@ -38,3 +40,24 @@ def test_insert_instance_writes_what_save_writes(personas, org):
         if field.attname not in skip:
             assert getattr(stored_raw, field.attname) == getattr(stored_orm, field.attname), field.name
     assert stored_raw.reporter_phone == "13804761234"  # encrypted field decrypts to what was written
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="prepared statements are PostgreSQL's")
+def test_the_hot_statements_are_prepared_once_per_connection_and_still_logged(db, settings):
+    from django.test.utils import CaptureQueriesContext
+
+    from silvershield.core.sql import prepared_cursor
+
+    statement = "SELECT count(*) FROM leads_lead WHERE state <> %s AND id > %s"
+    with CaptureQueriesContext(connection) as ctx:
+        for _ in range(3):
+            with prepared_cursor() as cursor:
+                cursor.execute(statement, ["merged", 0])
+                assert cursor.fetchone()[0] == 0
+    assert len(ctx.captured_queries) == 3 and "leads_lead" in ctx.captured_queries[0]["sql"]
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT count(*) FROM pg_prepared_statements WHERE statement LIKE %s", ["%state <> $1 AND id > $2%"])
+        assert cursor.fetchone()[0] == 1  # prepared at first use, then reused
+    settings.PREPARED_STATEMENTS = False  # e.g. behind a pooler that drops them: an ordinary cursor
+    with prepared_cursor() as cursor:
+        assert type(cursor.cursor).__name__ != "_PreparingCursor"
