@@ -105,7 +105,7 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     }
     DATA_DIR.mkdir(parents=True, exist_ok=True)
 
-# PostgreSQL: the few statements every received lead runs are prepared once per connection
+# PostgreSQL: a few statements every received lead runs are prepared once per connection
 # (core.sql.prepared_cursor); everything else is bound on the client, as Django does by default. A
 # connection pooler in transaction mode must then keep prepared statements (PgBouncer 1.21 and newer,
 # max_prepared_statements), or set PREPARED_STATEMENTS=false.
