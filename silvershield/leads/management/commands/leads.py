@@ -121,7 +121,9 @@ class Command(BaseCommand):
         bench.add_argument("--clients", type=int, default=16)
         bench.add_argument("--seconds", type=float, default=20)
         bench.add_argument("--url", help="a running server (default: start gunicorn on a free port)")
-        bench.add_argument("--workers", type=int, default=4, help="gunicorn workers when starting one")
+        bench.add_argument(
+            "--workers", type=int, default=3, help="gunicorn workers when starting one (default 3, as docs/operations.md serves)"
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         handler = {
