@@ -33,6 +33,7 @@ REASON_PARTY = "当事人名称相同"
 _SHOWN_FIELDS = ("summary", "number", "received_date", "state", "party_name")
 _SHOWN = ", ".join(_SHOWN_FIELDS)
 # The text scan reads hundreds of rows for their summaries alone; the other shown columns stay empty.
+# (Its ORDER BY names the table's columns: a bare "received_date" would be this empty output column.)
 _UNSHOWN = ", ".join(f"CAST(NULL AS {'DATE' if f == 'received_date' else 'TEXT'}) AS {f}" for f in _SHOWN_FIELDS[1:])
 
 
@@ -103,7 +104,7 @@ def find_duplicates(
         parts.append(
             "SELECT * FROM (SELECT id, CAST(NULL AS TEXT) AS reporter_phone_hash, CAST(NULL AS BIGINT) AS party_entity_id, "
             f"CAST(NULL AS TEXT) AS party_key, summary, {_UNSHOWN}, 2 AS kind "
-            f"FROM leads_lead WHERE {common} ORDER BY received_date DESC, id DESC LIMIT %s) AS recent"
+            f"FROM leads_lead WHERE {common} ORDER BY leads_lead.received_date DESC, leads_lead.id DESC LIMIT %s) AS recent"
         )
         params += [*common_params, rule.scan_limit]
     rows = []

@@ -71,6 +71,15 @@ def test_similar_text_within_the_window_only(personas, org):
     assert reasons_for(far, find_duplicates(new)) is not None
 
 
+def test_the_text_scan_takes_the_latest_received_not_the_latest_entered(personas, org):
+    text = "某保健品店以免费健康讲座为名向老年人推销所谓降三高保健食品，老人花费八千元"
+    recent = lead(personas, org, party_name="甲", summary=text, received_date=date(2026, 11, 10))
+    lead(personas, org, party_name="乙", summary=OTHER_TEXT, received_date=date(2026, 11, 1))  # entered later
+    new = lead(personas, org, party_name="丙", summary=text + "。", received_date=date(2026, 11, 12))
+    DuplicateRule.objects.update(scan_limit=1)  # room for one: the lead received last
+    assert any(r.startswith("事实摘要相似") for r in reasons_for(recent, find_duplicates(new)))
+
+
 def test_other_bureaus_and_merged_leads_are_not_proposed(personas, org):
     text = "以免费旅游为名组织老人参加健康讲座并高价推销床垫"
     other_county = make_lead(bureau=org.songshan, actor=personas.outsider, summary=text, division="150404")
