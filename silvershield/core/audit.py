@@ -13,7 +13,7 @@ from typing import Any
 from django.db import connection, models, transaction
 
 from silvershield.core.models import AuditChainHead, AuditEvent, User
-from silvershield.core.sql import insert_instance, insert_statement, inserted, prepared_cursor
+from silvershield.core.sql import insert_instance, insert_statement, inserted, prepared_cursor, typed_param
 
 
 def _plain(value: Any) -> Any:
@@ -126,7 +126,7 @@ def _event_insert(event: AuditEvent) -> tuple[str, list[Any]]:
         quote = connection.ops.quote_name
         chained = {"id", "subject_id", "previous_hash", "hash"}
         fields = [f for f in meta.concrete_fields if f.name not in chained]
-        values = ", ".join(f"CAST(%s AS {f.db_type(connection)})" for f in fields)
+        values = ", ".join(typed_param(f, connection) for f in fields)
         hashed = "convert_to('[\"' || head.hash || '\", ' || %s || ', ' || subject.id || ', ' || %s, 'UTF8')"
         _EVENT_SQL.append((
             f"INSERT INTO {quote(meta.db_table)} ({', '.join(quote(f.column) for f in fields)}, subject_id, "

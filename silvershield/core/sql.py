@@ -3,6 +3,7 @@ compiler (lead intake: the duplicate scan, entity linking, the two inserts). Eve
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from typing import Any
@@ -106,7 +107,7 @@ def insert_statement(
         fields = [f for f in meta.concrete_fields if f is not meta.auto_field]
         returning = bool(connection.features.can_return_columns_from_insert)
         values = (
-            f"SELECT {', '.join(f'CAST(%s AS {f.db_type(connection)})' for f in fields)} FROM {select_from}"
+            f"SELECT {', '.join(typed_param(f, connection) for f in fields)} FROM {select_from}"
             if select_from
             else f"VALUES ({param_marks(fields)})"
         )
@@ -118,6 +119,17 @@ def insert_statement(
     sql, fields, returning = cached
     pre_save.send(sender=model, instance=obj, raw=False, using=using, update_fields=None)
     return sql, [f.get_db_prep_save(f.pre_save(obj, True), connection) for f in fields], returning
+
+
+def typed_param(field: models.Field, connection: Any) -> str:
+    """A parameter mark cast to the field's column type, for values selected rather than VALUES-listed.
+    Without the length of a varchar: PostgreSQL cuts an over-long value cast to varchar(n) without a word,
+    while storing it into the column refuses it, as an ordinary INSERT does."""
+    column_type = _VARCHAR_LENGTH.sub(r"\1", field.db_type(connection))
+    return f"CAST(%s AS {column_type})"
+
+
+_VARCHAR_LENGTH = re.compile(r"^(varchar|character varying)\(\d+\)$")
 
 
 def inserted(obj: models.Model, pk: Any, *, using: str = "default") -> models.Model:

@@ -117,3 +117,21 @@ def test_a_failed_create_leaves_neither_row_nor_event(personas, org):
         create_with_event(twin, actor=personas.legal_officer, to_state="received")
     assert (AuditEvent.objects.count(), Lead.objects.count()) == (events, leads)
     assert AuditChainHead.objects.get(id=1).hash == head
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="SQLite does not enforce text lengths")
+def test_an_over_long_value_is_refused_not_cut(personas, org):
+    from django.db import DataError
+
+    from silvershield.core.audit import create_with_event
+    from silvershield.leads.models import Lead
+
+    lead = make_lead(bureau=org.hongshan, actor=personas.legal_officer)
+    long_number = "号" * 41  # the column holds 40
+    twin = Lead(
+        bureau=org.hongshan, division=lead.division, created_by=personas.legal_officer, channel="hotline",
+        received_date=lead.received_date, summary="编号过长", number=long_number,
+    )
+    with pytest.raises(DataError), transaction.atomic():
+        create_with_event(twin, actor=personas.legal_officer, to_state="received")
+    assert not Lead.objects.filter(number__startswith="号").exists()
