@@ -13,6 +13,18 @@ def _fast_password_hashing(settings):
 
 
 @pytest.fixture(autouse=True)
+def _chinese_first():
+    # A request through the test client leaves its language active in the thread (the middleware activates
+    # it and nothing deactivates it); each test starts in the system's language, Chinese.
+    from django.conf import settings
+    from django.utils import translation
+
+    translation.activate(settings.LANGUAGE_CODE)
+    yield
+    translation.activate(settings.LANGUAGE_CODE)
+
+
+@pytest.fixture(autouse=True)
 def _empty_cache():
     # Rate-limit and sign-in counters live in the cache; each test starts with none.
     from django.core.cache import cache

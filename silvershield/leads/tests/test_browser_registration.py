@@ -13,6 +13,7 @@ from io import BytesIO
 from pathlib import Path
 
 import pytest
+from django.utils import translation
 from docx import Document
 
 from silvershield.core.identifiers import uscc_check_character
@@ -108,7 +109,8 @@ def test_word_form_downloads_and_reads_back(browsing, desk):
     text = "\n".join(p.text for p in document.paragraphs)
     assert "案件来源登记表" in text and survivor.number in text
     assert cells["接收日期"] == "2026年11月20日"
-    assert cells["案件来源"] == survivor.get_channel_display()
+    with translation.override("zh-hans"):  # the form is in Chinese whatever this process last activated
+        assert cells["案件来源"] == survivor.get_channel_display()
     assert cells["举报人（投诉人）"].startswith("张**") and "138****1234" in cells["举报人（投诉人）"]
     assert "张三丰" not in "".join(cells.values())
     assert "顺康养生馆" in cells["当事人"] and desk["shop"].uscc == cells["统一社会信用代码"]
