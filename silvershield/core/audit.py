@@ -13,7 +13,7 @@ from typing import Any
 from django.db import connection, models, transaction
 
 from silvershield.core.models import AuditChainHead, AuditEvent, User
-from silvershield.core.sql import insert_instance, insert_statement, inserted, prepared_cursor, typed_param
+from silvershield.core.sql import insert_instance, insert_statement, inserted, prepared_cursor
 
 
 def _plain(value: Any) -> Any:
@@ -93,10 +93,12 @@ def create_with_event(
     row_sql, row_params, _returning = insert_statement(obj, select_from="head")
     event = _event(obj, actor, AuditEvent.Action.CREATE, "", "", to_state, reason, changes)
     before_id, after_id = event.hash_text_around_subject()
-    event_sql, event_params = _event_insert(event)
+    event_sql, event_params, _returning = insert_statement(
+        event, select_from="subject, head", computed=_CHAINED, returning="id, subject_id, previous_hash, hash"
+    )
     statement = (
         f"WITH head AS (SELECT hash FROM {_HEAD} WHERE id = 1 FOR UPDATE), subject AS ({row_sql}), "
-        f"event AS ({event_sql} RETURNING id, subject_id, previous_hash, hash) "
+        f"event AS ({event_sql}) "
         f"UPDATE {_HEAD} AS h SET hash = event.hash FROM event WHERE h.id = 1 "
         "RETURNING event.subject_id, event.id, event.previous_hash, event.hash"
     )
@@ -115,27 +117,14 @@ def create_with_event(
 
 
 _HEAD = AuditChainHead._meta.db_table
-_EVENT_SQL: list[tuple[str, list[models.Field]]] = []
-
-
-def _event_insert(event: AuditEvent) -> tuple[str, list[Any]]:
-    """INSERT … SELECT of an event whose subject is the CTE `subject` and whose predecessor is `head`;
-    its last two parameters are the hashed text before and after the subject's id."""
-    if not _EVENT_SQL:
-        meta = AuditEvent._meta
-        quote = connection.ops.quote_name
-        chained = {"id", "subject_id", "previous_hash", "hash"}
-        fields = [f for f in meta.concrete_fields if f.name not in chained]
-        values = ", ".join(typed_param(f, connection) for f in fields)
-        hashed = "convert_to('[\"' || head.hash || '\", ' || %s || ', ' || subject.id || ', ' || %s, 'UTF8')"
-        _EVENT_SQL.append((
-            f"INSERT INTO {quote(meta.db_table)} ({', '.join(quote(f.column) for f in fields)}, subject_id, "
-            f"previous_hash, hash) SELECT {values}, subject.id, head.hash, encode(sha256({hashed}), 'hex') "
-            "FROM subject, head",
-            fields,
-        ))
-    sql, fields = _EVENT_SQL[0]
-    return sql, [f.get_db_prep_save(f.pre_save(event, True), connection) for f in fields]
+# The event's chained columns in create_with_event: its subject is the CTE `subject`, its predecessor the
+# locked head; the two parameters are the hashed text before and after the subject's id.
+_CHAINED = {
+    "subject_id": "subject.id",
+    "previous_hash": "head.hash",
+    "hash": "encode(sha256(convert_to('[\"' || head.hash || '\", ' || %s || ', ' || subject.id || ', ' || %s, "
+    "'UTF8')), 'hex')",
+}
 
 
 def _lock_chain_head() -> str:

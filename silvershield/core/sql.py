@@ -22,10 +22,10 @@ def prepared_cursor(using: str = "default") -> Iterator[Any]:
     """A cursor for statements every received lead runs whose best plan does not depend on how big the
     tables are (core.audit.create_with_event, entity linking, reading the shown duplicates). On PostgreSQL
     they are bound on the server and prepared on the connection at first use, so PostgreSQL parses and
-    plans each once per connection instead of on every lead (with the duplicate scan still planned each
-    time: database CPU per lead 2.3–2.5 → 1.9 ms). Not for a statement whose plan should change as a
-    table grows: a prepared plan stays for the connection's life. It is Django's cursor wrapper around a psycopg
-    server-binding cursor: errors are Django's and query capture sees the statements. Elsewhere, or with
+    plans each once per connection instead of on every lead: database CPU per lead 2.3–2.5 → 1.9 ms. Not
+    for a statement whose best plan changes as a table grows (the duplicate scan): a prepared plan stays
+    for the connection's life. It is Django's cursor wrapper around a psycopg server-binding cursor:
+    errors are Django's and query capture sees the statements. Elsewhere, or with
     settings.PREPARED_STATEMENTS off, an ordinary cursor."""
     from django.conf import settings
     from django.db import connections
@@ -69,7 +69,7 @@ def instance_from_row(model: type[models.Model], values: dict[str, Any], *, db: 
     return model.from_db(db, [f.attname for f in fields], converted)
 
 
-_INSERTS: dict[tuple[type[models.Model], str, str], tuple[str, list[models.Field], bool]] = {}
+_INSERTS: dict[tuple, tuple[str, list[models.Field], bool]] = {}
 
 
 def insert_instance(obj: models.Model, *, using: str = "default") -> models.Model:
@@ -89,36 +89,47 @@ def insert_instance(obj: models.Model, *, using: str = "default") -> models.Mode
 
 
 def insert_statement(
-    obj: models.Model, *, using: str = "default", select_from: str = ""
+    obj: models.Model,
+    *,
+    using: str = "default",
+    select_from: str = "",
+    computed: dict[str, str] | None = None,
+    returning: str = "",
 ) -> tuple[str, list[Any], bool]:
     """The INSERT of a new instance (RETURNING its key where the database can) and its parameters, pre_save
     sent; run it, then call `inserted` with the new key. `insert_instance` does both; a caller that runs
-    the statement inside a larger one (core.audit.create_with_event) does them itself. With `select_from`
-    the values are selected, typed, from that table or CTE: the row is written only if it has a row."""
+    the statement inside a larger one (core.audit.create_with_event) does them itself.
+
+    With `select_from` the values are selected, typed, from those tables or CTEs: the row is written only
+    if they have a row. `computed` gives some columns an SQL expression over them instead of the
+    instance's value (its parameters, if any, come after the fields'); `returning` replaces the key as
+    what the statement returns."""
     from django.db import connections
     from django.db.models.signals import pre_save
 
     model = type(obj)
     meta = model._meta
     connection = connections[using]
-    cached = _INSERTS.get((model, connection.vendor, select_from))
+    computed = computed or {}
+    key = (model, connection.vendor, select_from, tuple(computed.items()), returning)
+    cached = _INSERTS.get(key)
     if cached is None:
         quote = connection.ops.quote_name
-        fields = [f for f in meta.concrete_fields if f is not meta.auto_field]
-        returning = bool(connection.features.can_return_columns_from_insert)
-        values = (
-            f"SELECT {', '.join(typed_param(f, connection) for f in fields)} FROM {select_from}"
-            if select_from
-            else f"VALUES ({param_marks(fields)})"
-        )
-        sql = (
-            f"INSERT INTO {quote(meta.db_table)} ({', '.join(quote(f.column) for f in fields)}) {values}"
-            + (f" RETURNING {quote(meta.pk.column)}" if returning else "")
-        )
-        cached = _INSERTS[(model, connection.vendor, select_from)] = (sql, fields, returning)
-    sql, fields, returning = cached
+        fields = [f for f in meta.concrete_fields if f is not meta.auto_field and f.column not in computed]
+        columns = [quote(f.column) for f in fields] + [quote(column) for column in computed]
+        if select_from:
+            values = f"SELECT {', '.join([*(typed_param(f, connection) for f in fields), *computed.values()])} "
+            values += f"FROM {select_from}"
+        else:
+            values = f"VALUES ({', '.join([param_marks(fields), *computed.values()])})"
+        returns_key = not returning and bool(connection.features.can_return_columns_from_insert)
+        sql = f"INSERT INTO {quote(meta.db_table)} ({', '.join(columns)}) {values}"
+        if returning or returns_key:
+            sql += f" RETURNING {returning or quote(meta.pk.column)}"
+        cached = _INSERTS[key] = (sql, fields, returns_key)
+    sql, fields, returns_key = cached
     pre_save.send(sender=model, instance=obj, raw=False, using=using, update_fields=None)
-    return sql, [f.get_db_prep_save(f.pre_save(obj, True), connection) for f in fields], returning
+    return sql, [f.get_db_prep_save(f.pre_save(obj, True), connection) for f in fields], returns_key
 
 
 def typed_param(field: models.Field, connection: Any) -> str:

@@ -107,9 +107,6 @@ def fast_uscc(value: Any) -> str:
 _core = core_name.__wrapped__
 
 
-fast_initials = char_initials
-
-
 def _date(value: Any) -> date | None:
     if value in (None, ""):
         return None
@@ -307,7 +304,7 @@ class Importer:
         entity.elderly_category = found.category
         entity.elderly_reasons = found.reasons
         entity.elderly_keywords = found.keywords
-        entity.name_initials = fast_initials(entity.name)
+        entity.name_initials = char_initials(entity.name)
         entity.name_core = _core(entity.name)[:200]
         entity.core_initials = char_initials(entity.name_core)
 
@@ -318,7 +315,7 @@ class Importer:
         row["elderly_reasons"] = found.reasons
         row["elderly_keywords"] = found.keywords
         row["reasons_json"] = found.json_reasons
-        row["name_initials"] = fast_initials(row["name"])
+        row["name_initials"] = char_initials(row["name"])
         row["name_core"] = _core(row["name"])[:200]
         row["core_initials"] = char_initials(row["name_core"])
 

@@ -35,6 +35,7 @@ from rapidfuzz import fuzz
 
 from silvershield.core.sql import instance_from_row, param_marks, prepared_cursor
 from silvershield.entities.models import Entity
+from silvershield.entities.services import char_initials
 
 # Legal forms, longest first: stripped from the end of a name to reach its core.
 LEGAL_FORMS = (
@@ -200,12 +201,6 @@ def _prefix_range(
     return sql, [prefix, _upper(prefix), *scope_params]
 
 
-def _initials(text: str) -> str:
-    from silvershield.entities.services import char_initials
-
-    return char_initials(text)
-
-
 def _is_subsequence(short: str, long: str) -> bool:
     it = iter(long)
     return all(ch in it for ch in short)
@@ -300,7 +295,7 @@ def find_entity_candidates(
         sql, more = _prefix_range(trade, scope, scope_params)
         _fetch(found, [sql], more)
         rank_new(before)
-    initials = _initials(trade if len(trade) >= 2 else core) if len(core) >= 2 else ""
+    initials = char_initials(trade if len(trade) >= 2 else core) if len(core) >= 2 else ""
     if len(initials) >= 2 and not any(c.score >= 90 for c in found.values()):
         before = set(found)
         sql, more = _prefix_range(initials, scope, scope_params, column="core_initials", limit=INITIALS_LIMIT)

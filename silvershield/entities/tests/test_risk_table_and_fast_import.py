@@ -10,10 +10,11 @@ from silvershield.core.audit import verify_chain
 from silvershield.core.identifiers import uscc_check_character
 from silvershield.core.models import AuditEvent
 from silvershield.entities.detection import Detector
-from silvershield.entities.importer import Importer, fast_initials, import_entities
+from silvershield.entities.importer import Importer, import_entities
 from silvershield.entities.models import Entity, EntityRisk, ImportRun
 from silvershield.entities.queries import search_entities
 from silvershield.entities.risk import recompute_risk, tier_counts
+from silvershield.entities.services import char_initials
 
 pytestmark = pytest.mark.django_db
 
@@ -116,4 +117,4 @@ def test_cached_detection_equals_the_detector(org):
         found = importer.detect(name, scope)
         assert (found.elderly, found.category, found.reasons) == (expected.elderly, expected.category, expected.reasons)
         assert json.loads(found.json_reasons) == expected.reasons
-    assert fast_initials("赤峰顺康") == "cfsk"
+    assert char_initials("赤峰顺康") == "cfsk"

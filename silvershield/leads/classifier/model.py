@@ -78,16 +78,12 @@ class SoftmaxHead:
                 continue
             for k, w in enumerate(row):
                 scores[k] += value * w
-        top = max(scores)
-        exps = [math.exp(s - top) for s in scores]
-        total = sum(exps)
-        return [e / total for e in exps]
+        return _softmax(scores)
 
     def best(self, *, features: dict[str, float]) -> tuple[str, float]:
         probs = self.probabilities(features=features)
         k = max(range(len(probs)), key=probs.__getitem__)
         return self.labels[k], probs[k]
-
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -106,13 +102,18 @@ class SoftmaxHead:
         return cls(labels=labels, bias=[float(b) for b in data["bias"]], weights=weights)
 
 
-def _softmax_best(head: SoftmaxHead, weighted: list[float]) -> tuple[str, float]:
-    """The best label of `head` and its probability, given each label's weighted feature sum."""
-    scores = [b + s for b, s in zip(head.bias, weighted, strict=True)]
+def _softmax(scores: list[float]) -> list[float]:
     top = max(scores)
     exps = [math.exp(s - top) for s in scores]
-    k = max(range(len(exps)), key=exps.__getitem__)
-    return head.labels[k], exps[k] / sum(exps)
+    total = sum(exps)
+    return [e / total for e in exps]
+
+
+def _softmax_best(head: SoftmaxHead, weighted: list[float]) -> tuple[str, float]:
+    """`head.best` given each label's weighted feature sum instead of the features."""
+    probs = _softmax([b + s for b, s in zip(head.bias, weighted, strict=True)])
+    k = max(range(len(probs)), key=probs.__getitem__)
+    return head.labels[k], probs[k]
 
 
 @dataclass
